@@ -1,0 +1,182 @@
+"""The annual cycle (årshjul) that the process runs in."""
+
+import datetime
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class PhaseKind(models.TextChoices):
+    INTAKE = "intake", _("Intake of needs")
+    QUALIFICATION = "qualification", _("Qualification")
+    PRIORITISATION = "prioritisation", _("Directors' prioritisation")
+    TRANSFER_CASE = "transfer_case", _("Transfer case: first pool round")
+    BUDGET_NEGOTIATIONS = "budget_negotiations", _("Budget negotiations")
+    FOLLOW_UP_MAY = "follow_up_may", _("Follow-up (May)")
+    FOLLOW_UP_NOVEMBER = "follow_up_november", _("Follow-up (November)")
+
+
+def default_phase_windows(budget_year: int) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The default dated phases for budget year Y, as in the annual cycle."""
+    prior = budget_year - 1
+    d = datetime.date
+    return [
+        (PhaseKind.INTAKE, d(prior, 1, 1), d(prior, 3, 31)),
+        (PhaseKind.QUALIFICATION, d(prior, 3, 1), d(prior, 4, 30)),
+        (PhaseKind.PRIORITISATION, d(prior, 4, 1), d(prior, 4, 30)),
+        (PhaseKind.TRANSFER_CASE, d(prior, 5, 1), d(prior, 5, 31)),
+        (PhaseKind.BUDGET_NEGOTIATIONS, d(prior, 8, 1), d(prior, 9, 30)),
+        (PhaseKind.FOLLOW_UP_MAY, d(budget_year, 5, 1), d(budget_year, 5, 31)),
+        (PhaseKind.FOLLOW_UP_NOVEMBER, d(budget_year, 11, 1), d(budget_year, 11, 30)),
+    ]
+
+
+class BudgetCycleQuerySet(models.QuerySet):
+    def current(self, today: datetime.date | None = None):
+        """The cycle the municipality works in today.
+
+        That is the earliest cycle whose budget negotiations have not ended yet
+        (the intake for next year's budget starts in January), else the latest.
+        """
+        today = today or timezone.localdate()
+        upcoming = (
+            self.filter(
+                phases__kind=PhaseKind.BUDGET_NEGOTIATIONS, phases__ends_on__gte=today
+            )
+            .order_by("budget_year")
+            .first()
+        )
+        return upcoming or self.order_by("-budget_year").first()
+
+
+class BudgetCycle(models.Model):
+    """The yearly process for one budget year, e.g. "Budget 2027"."""
+
+    budget_year = models.PositiveSmallIntegerField(_("budget year"), unique=True)
+
+    objects = BudgetCycleQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("budget cycle")
+        verbose_name_plural = _("budget cycles")
+        ordering = ["-budget_year"]
+
+    def __str__(self):
+        return _("Budget %(year)s") % {"year": self.budget_year}
+
+    @property
+    def out_years(self) -> list[int]:
+        """The budget year and the three following overslagsår."""
+        return [self.budget_year + offset for offset in range(4)]
+
+    def open_phases(self, today: datetime.date | None = None):
+        today = today or timezone.localdate()
+        return [p for p in self.phases.all() if p.starts_on <= today <= p.ends_on]
+
+
+class Phase(models.Model):
+    """A dated window of the cycle in which certain transitions are possible."""
+
+    cycle = models.ForeignKey(
+        BudgetCycle, on_delete=models.CASCADE, related_name="phases", verbose_name=_("cycle")
+    )
+    kind = models.CharField(_("phase"), max_length=30, choices=PhaseKind.choices)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("phase")
+        verbose_name_plural = _("phases")
+        ordering = ["cycle", "starts_on", "ends_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "kind"],
+                name="phase_unique_kind",
+                violation_error_message=_("The cycle already has this phase."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="phase_dates_ordered",
+                violation_error_message=_("A phase cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.get_kind_display()}"
+
+    def is_open(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.starts_on <= today <= self.ends_on
+
+
+class CaseTransition(models.Model):
+    """One change of a case's state: who moved it, from what, to what, and why.
+
+    Written only by the transition services, in the same transaction as the
+    state change; never edited afterwards.
+    """
+
+    case = models.ForeignKey(
+        "portfolio.InvestmentCase",
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("case"),
+    )
+    from_state = models.CharField(_("from"), max_length=20)
+    to_state = models.CharField(_("to"), max_length=20)
+    actor = models.ForeignKey(
+        "portfolio.User",
+        on_delete=models.PROTECT,
+        related_name="case_transitions",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    # Set when the secretariat made the transition outside its phase.
+    phase_override_reason = models.TextField(_("reason for acting outside the phase"), blank=True)
+    created_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("case transition")
+        verbose_name_plural = _("case transitions")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.case}: {self.from_state} → {self.to_state}"
+
+
+class Notification(models.Model):
+    """A message to one user about a case, shown in the app and sent by e-mail."""
+
+    recipient = models.ForeignKey(
+        "portfolio.User",
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("recipient"),
+    )
+    case = models.ForeignKey(
+        "portfolio.InvestmentCase",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
+        verbose_name=_("case"),
+    )
+    subject = models.CharField(_("subject"), max_length=250)
+    body = models.TextField(_("text"))
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.subject

@@ -1,0 +1,350 @@
+"""Departments, their people, and the investment cases they submit."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    """The roles of the process; each is a Django group of the same name."""
+
+    DEPARTMENT_STAFF = "department_staff", _("Department staff")
+    DEPARTMENT_IT_LEAD = "department_it_lead", _("Department IT lead")
+    IT_DIRECTORS = "it_directors", _("IT directors' circle")
+    SECRETARIAT = "secretariat", _("Secretariat")
+    COMMITTEE_READER = "committee_reader", _("Committee reader")
+
+
+class Department(models.Model):
+    """A forvaltning: one of the seven departments of the municipality."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    # Budget notes carry codes such as "ØK34" or "TM14": the prefix and a number.
+    note_prefix = models.CharField(_("budget note prefix"), max_length=4, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+
+class User(AbstractUser):
+    """A person using KK Digital. Personal data is kept to name, e-mail, department and role."""
+
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("department"),
+    )
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        """The user's role names, read once per request."""
+        if not self.is_active:
+            return frozenset()
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+
+class CaseScope(models.TextChoices):
+    CROSS_CUTTING = "cross_cutting", _("Cross-cutting")
+    DEPARTMENT = "department", _("Department-specific")
+
+
+class CaseType(models.TextChoices):
+    NEW_TECHNOLOGY = "new_technology", _("New technology")
+    DIGITAL_SOLUTION = "digital_solution", _("Digital solution")
+    PLATFORM = "platform", _("Platform")
+    TRANSITION = "transition", _("Transition of processes and competences")
+    RETENDER = "retender", _("Re-tendering")
+
+
+class RiskLevel(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class CaseState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    QUALIFIED = "qualified", _("Qualified")
+    PRIORITISED = "prioritised", _("Prioritised")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+    FORWARDED = "forwarded", _("Forwarded to the Economic Committee")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    DEFERRED = "deferred", _("Deferred")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# States a case is in once its department has sent it on.
+SUBMITTED_STATES = tuple(s for s in CaseState if s not in (CaseState.DRAFT,))
+# States of the cases that are part of the plan put before the Economic Committee.
+COMMITTEE_STATES = (
+    CaseState.FORWARDED,
+    CaseState.APPROVED,
+    CaseState.REJECTED,
+    CaseState.DEFERRED,
+    CaseState.IN_PROGRESS,
+    CaseState.COMPLETED,
+)
+
+
+class InvestmentCaseQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The cases this user may read, by role and department.
+
+        The secretariat reads all; the IT directors' circle reads every case a
+        department has submitted; committee readers read the cases put before
+        the committee; department users read their own department's cases and
+        the submitted cases their department takes part in. Nobody outside a
+        department sees its drafts.
+        """
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.has_role(Role.SECRETARIAT):
+            return self.all()
+        q = models.Q(pk__in=[])
+        if user.has_role(Role.IT_DIRECTORS):
+            q |= models.Q(state__in=SUBMITTED_STATES)
+        if user.has_role(Role.COMMITTEE_READER):
+            q |= models.Q(state__in=COMMITTEE_STATES)
+        if user.department_id and user.has_role(Role.DEPARTMENT_STAFF, Role.DEPARTMENT_IT_LEAD):
+            q |= models.Q(department_id=user.department_id)
+            q |= models.Q(
+                participating_departments=user.department_id, state__in=SUBMITTED_STATES
+            )
+        return self.filter(q).distinct()
+
+
+class InvestmentCase(models.Model):
+    """One investment need of a department or of several departments together."""
+
+    # The case workflow: from a state, the states it may move to. Only the
+    # transition services in governance change a case's state.
+    TRANSITIONS: dict[str, tuple[str, ...]] = {
+        CaseState.DRAFT: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
+        CaseState.SUBMITTED: (CaseState.RETURNED, CaseState.QUALIFIED, CaseState.WITHDRAWN),
+        CaseState.RETURNED: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
+        CaseState.QUALIFIED: (CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED),
+        CaseState.PRIORITISED: (CaseState.FORWARDED,),
+        CaseState.FORWARDED: (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED),
+        CaseState.APPROVED: (CaseState.IN_PROGRESS,),
+        CaseState.IN_PROGRESS: (CaseState.COMPLETED,),
+        CaseState.NOT_RECOMMENDED: (),
+        CaseState.REJECTED: (),
+        CaseState.DEFERRED: (),
+        CaseState.COMPLETED: (),
+        CaseState.WITHDRAWN: (),
+    }
+    # States in which the department may still edit the case.
+    EDITABLE_STATES = (CaseState.DRAFT, CaseState.RETURNED)
+
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    background = models.TextField(_("background and problem"), blank=True)
+    solution = models.TextField(_("solution"), blank=True)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("owning department"),
+    )
+    participating_departments = models.ManyToManyField(
+        Department,
+        blank=True,
+        related_name="participating_cases",
+        verbose_name=_("participating departments"),
+    )
+    scope = models.CharField(
+        _("scope"), max_length=20, choices=CaseScope.choices, default=CaseScope.DEPARTMENT
+    )
+    case_type = models.CharField(
+        _("type"), max_length=20, choices=CaseType.choices, default=CaseType.DIGITAL_SOLUTION
+    )
+    themes = models.ManyToManyField(
+        "strategy.Theme", blank=True, related_name="cases", verbose_name=_("themes")
+    )
+    potentials = models.ManyToManyField(
+        "strategy.Potential", blank=True, related_name="cases", verbose_name=_("potentials")
+    )
+    contact_name = models.CharField(_("contact person"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    risk_level = models.CharField(
+        _("risk level"), max_length=10, choices=RiskLevel.choices, blank=True
+    )
+    risk_text = models.TextField(_("risks"), blank=True)
+    dependencies = models.TextField(_("dependencies"), blank=True)
+    depends_on_it_service_centres = models.BooleanField(
+        _("depends on the municipal IT service centres (ØA26)"), default=False
+    )
+    green_requirements = models.BooleanField(_("green requirements"), default=False)
+    green_text = models.TextField(_("green requirements, how"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=CaseState.choices, default=CaseState.DRAFT,
+        db_index=True,
+    )
+    cycle = models.ForeignKey(
+        "governance.BudgetCycle",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("budget cycle"),
+    )
+    price_year = models.PositiveSmallIntegerField(_("price level (p/l)"))
+    # Optimistic locking: every save through the services increments it.
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_by = models.ForeignKey(
+        "portfolio.User",
+        on_delete=models.PROTECT,
+        related_name="created_cases",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = InvestmentCaseQuerySet.as_manager()
+    history = HistoricalRecords(
+        m2m_fields=[participating_departments, themes, potentials],
+        excluded_fields=["updated_at"],
+    )
+
+    class Meta:
+        verbose_name = _("investment case")
+        verbose_name_plural = _("investment cases")
+        ordering = ["-updated_at", "-pk"]
+        indexes = [models.Index(fields=["cycle", "department", "state"])]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("portfolio:case-detail", args=[self.pk])
+
+    def can_transition_to(self, state: str) -> bool:
+        return state in self.TRANSITIONS.get(self.state, ())
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+
+class CasePrinciple(models.Model):
+    """How a case meets one of the three principles, in the department's words."""
+
+    case = models.ForeignKey(
+        InvestmentCase,
+        on_delete=models.CASCADE,
+        related_name="principle_links",
+        verbose_name=_("case"),
+    )
+    principle = models.ForeignKey(
+        "strategy.Principle",
+        on_delete=models.PROTECT,
+        related_name="case_links",
+        verbose_name=_("principle"),
+    )
+    justification = models.TextField(_("justification"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("case principle")
+        verbose_name_plural = _("case principles")
+        ordering = ["principle__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "principle"],
+                name="caseprinciple_unique",
+                violation_error_message=_("The case already refers to this principle."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case} – {self.principle}"
+
+
+class EconomyKind(models.TextChoices):
+    INVESTMENT = "investment", _("Investment")
+    OPERATING = "operating", _("Operating cost")
+    RETENDER = "retender", _("One-off re-tendering cost")
+    GAIN = "gain", _("Gains")
+
+
+class CaseEconomyLine(models.Model):
+    """One amount of a case's economy: a kind in a year, or the permanent effect.
+
+    Amounts are whole kroner in the case's price level. Gains are savings and
+    stored as negative amounts; costs are positive. ``year`` is empty for the
+    permanent (varig) effect.
+    """
+
+    case = models.ForeignKey(
+        InvestmentCase,
+        on_delete=models.CASCADE,
+        related_name="economy_lines",
+        verbose_name=_("case"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=EconomyKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    amount = models.BigIntegerField(_("amount (kr.)"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("economy line")
+        verbose_name_plural = _("economy lines")
+        ordering = ["case", "kind", models.F("year").asc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind", "year"],
+                condition=models.Q(year__isnull=False),
+                name="economyline_unique_year",
+                violation_error_message=_("The case already has an amount of this kind this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=models.Q(year__isnull=True),
+                name="economyline_unique_permanent",
+                violation_error_message=_("The case already has a permanent amount of this kind."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind=EconomyKind.GAIN, amount__lte=0)
+                    | (~models.Q(kind=EconomyKind.GAIN) & models.Q(amount__gte=0))
+                ),
+                name="economyline_sign_by_kind",
+                violation_error_message=_("Gains are negative amounts; costs are positive."),
+            ),
+        ]
+
+    def __str__(self):
+        year = self.year or _("permanent")
+        return f"{self.case}: {self.get_kind_display()} {year}: {self.amount}"

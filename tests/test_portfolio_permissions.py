@@ -1,0 +1,107 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from portfolio import permissions
+from portfolio.models import CaseState, InvestmentCase
+
+from .factories import InvestmentCaseFactory, UserFactory
+
+
+@pytest.fixture
+def draft(department, cycle, staff):
+    return InvestmentCaseFactory(department=department, cycle=cycle, created_by=staff)
+
+
+def visible(user):
+    return set(InvestmentCase.objects.visible_to(user))
+
+
+def test_department_staff_sees_own_drafts(draft, staff, colleague, it_lead):
+    assert visible(staff) == {draft}
+    assert visible(colleague) == {draft}
+    assert visible(it_lead) == {draft}
+
+
+def test_other_department_never_sees_a_draft(draft, outsider):
+    assert visible(outsider) == set()
+    with pytest.raises(Http404):
+        permissions.get_case_for(outsider, draft.pk)
+
+
+def test_participating_department_sees_submitted_case_only(draft, other_department, outsider):
+    draft.participating_departments.add(other_department)
+    assert visible(outsider) == set()
+    draft.state = CaseState.SUBMITTED
+    draft.save()
+    assert visible(outsider) == {draft}
+
+
+def test_directors_read_submitted_cases_not_drafts(draft, director, cycle, department):
+    submitted = InvestmentCaseFactory(
+        department=department, cycle=cycle, state=CaseState.SUBMITTED
+    )
+    assert visible(director) == {submitted}
+
+
+def test_committee_reader_reads_only_cases_before_the_committee(
+    draft, committee_reader, cycle, department
+):
+    InvestmentCaseFactory(department=department, cycle=cycle, state=CaseState.QUALIFIED)
+    forwarded = InvestmentCaseFactory(
+        department=department, cycle=cycle, state=CaseState.FORWARDED
+    )
+    assert visible(committee_reader) == {forwarded}
+
+
+def test_secretariat_reads_everything(draft, secretariat):
+    assert visible(secretariat) == {draft}
+
+
+def test_user_without_role_sees_nothing(draft, department):
+    nobody = UserFactory(username="norole", department=department)
+    assert visible(nobody) == set()
+
+
+def test_inactive_user_sees_nothing(draft, staff):
+    staff.is_active = False
+    staff.save()
+    assert visible(staff) == set()
+
+
+def test_staff_edits_own_draft_and_returned_but_not_submitted(draft, staff):
+    assert permissions.can_edit_case(staff, draft)
+    draft.state = CaseState.RETURNED
+    assert permissions.can_edit_case(staff, draft)
+    draft.state = CaseState.SUBMITTED
+    assert not permissions.can_edit_case(staff, draft)
+
+
+def test_wrong_department_cannot_edit(draft, outsider, secretariat, director):
+    for user in (outsider, secretariat, director):
+        assert not permissions.can_edit_case(user, draft)
+
+
+def test_only_own_it_lead_submits_and_withdraws(draft, staff, it_lead, outsider_it_lead):
+    assert permissions.can_submit_case(it_lead, draft)
+    assert permissions.can_withdraw_case(it_lead, draft)
+    assert not permissions.can_submit_case(staff, draft)
+    assert not permissions.can_withdraw_case(staff, draft)
+    assert not permissions.can_submit_case(outsider_it_lead, draft)
+    assert not permissions.can_withdraw_case(outsider_it_lead, draft)
+
+
+def test_get_case_for_answers_403_to_reader_without_right(draft, staff, director):
+    draft.state = CaseState.SUBMITTED
+    draft.save()
+    assert permissions.get_case_for(director, draft.pk) == draft
+    with pytest.raises(PermissionDenied):
+        permissions.get_case_for(director, draft.pk, "edit")
+    with pytest.raises(PermissionDenied):
+        permissions.get_case_for(staff, draft.pk, "edit")
+
+
+def test_refusals_are_logged(draft, outsider, caplog):
+    with pytest.raises(Http404):
+        permissions.get_case_for(outsider, draft.pk, "edit")
+    assert f"user={outsider.pk} case={draft.pk} action=edit" in caplog.text
