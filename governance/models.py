@@ -74,7 +74,10 @@ class BudgetCycle(models.Model):
 
     def open_phases(self, today: datetime.date | None = None):
         today = today or timezone.localdate()
-        return [p for p in self.phases.all() if p.starts_on <= today <= p.ends_on]
+        return [p for p in self.phases.all() if p.is_open(today)]
+
+    def is_phase_open(self, kind: str, today: datetime.date | None = None) -> bool:
+        return any(p.kind == kind for p in self.open_phases(today))
 
 
 class Phase(models.Model):

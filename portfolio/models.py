@@ -255,6 +255,55 @@ class InvestmentCase(models.Model):
     def is_editable(self) -> bool:
         return self.state in self.EDITABLE_STATES
 
+    def submission_problems(self) -> dict[str, list[str]]:
+        """What is missing before the case can be submitted, by field name.
+
+        The one completeness rule: the case form shows these next to the fields
+        and the submit transition refuses a case that has any.
+        """
+        problems: dict[str, list[str]] = {}
+
+        def need(field, message):
+            problems.setdefault(field, []).append(str(message))
+
+        for field, message in (
+            ("title", _("Give the case a title.")),
+            ("summary", _("Write a short summary.")),
+            ("background", _("Describe the background and the problem.")),
+            ("solution", _("Describe the solution.")),
+            ("contact_name", _("Name a contact person.")),
+            ("contact_email", _("Give the contact person's e-mail.")),
+            ("risk_level", _("Choose a risk level.")),
+            ("risk_text", _("Describe the main risks.")),
+        ):
+            if not str(getattr(self, field) or "").strip():
+                need(field, message)
+        if self.green_requirements and not self.green_text.strip():
+            need("green_text", _("Describe the green requirements."))
+        if self.pk is None:
+            need("themes", _("Choose at least one theme."))
+            need("principles", _("Explain how the case meets at least one principle."))
+            need("potentials", _("Choose at least one potential."))
+            need("economy", _("Fill in the economy."))
+            return problems
+        if (
+            self.scope == CaseScope.CROSS_CUTTING
+            and not self.participating_departments.exclude(pk=self.department_id).exists()
+        ):
+            need(
+                "participating_departments",
+                _("A cross-cutting case names the other departments taking part."),
+            )
+        if not self.themes.exists():
+            need("themes", _("Choose at least one theme."))
+        if not self.principle_links.exclude(justification="").exists():
+            need("principles", _("Explain how the case meets at least one principle."))
+        if not self.potentials.exists():
+            need("potentials", _("Choose at least one potential."))
+        if not self.economy_lines.exclude(amount=0).exists():
+            need("economy", _("Fill in the economy."))
+        return problems
+
 
 class CasePrinciple(models.Model):
     """How a case meets one of the three principles, in the department's words."""

@@ -105,3 +105,11 @@ def test_refusals_are_logged(draft, outsider, caplog):
     with pytest.raises(Http404):
         permissions.get_case_for(outsider, draft.pk, "edit")
     assert f"user={outsider.pk} case={draft.pk} action=edit" in caplog.text
+
+
+def test_a_new_draft_lists_what_is_missing_for_submission(draft):
+    problems = draft.submission_problems()
+    assert "background" in problems
+    assert "themes" in problems
+    assert "economy" in problems
+    assert "title" not in problems
