@@ -1,0 +1,305 @@
+"""Seed the demo: strategy frame, departments, channels, the Budget 2027 cycle,
+demo users and about 25 cases with their economy and timelines."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from financing.models import ChannelCapacity, FinancingChannel
+from governance import demo_data as data
+from governance.management.commands.setup_roles import setup_roles
+from governance.models import BudgetCycle, CaseTransition, Phase
+from portfolio.models import (
+    CaseEconomyLine,
+    CasePrinciple,
+    Department,
+    InvestmentCase,
+    Role,
+    User,
+)
+from strategy.models import Ambition, Potential, Principle, Strategy, Theme, ThemeGoal
+
+CHANGE_REASON = "Demodata"
+ECONOMY_YEARS = (2027, 2028, 2029, 2030, None)  # None: the permanent (varig) effect
+
+
+def upsert(model, lookup: dict, values: dict, *, actor=None):
+    """The row with ``lookup``, created or brought to ``values``.
+
+    Saves only when something differs, so that running the seed again adds no
+    history.
+    """
+    obj = model.objects.filter(**lookup).first()
+    if obj is None:
+        obj = model(**lookup, **values)
+    elif all(getattr(obj, field) == value for field, value in values.items()):
+        return obj
+    else:
+        for field, value in values.items():
+            setattr(obj, field, value)
+    obj._change_reason = CHANGE_REASON
+    if actor is not None:
+        obj._history_user = actor
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+class Seeder:
+    """Writes the demo data; every step can run again without adding rows."""
+
+    def __init__(self, *, now: datetime.datetime, stdout=None):
+        self.now = now
+        self.today = timezone.localdate(now)
+        self.stdout = stdout
+        self.created_cases = 0
+
+    def run(self) -> None:
+        setup_roles()
+        self.seed_strategy()
+        self.seed_departments()
+        self.seed_users()
+        self.seed_channels()
+        self.seed_cycle()
+        self.seed_cases()
+
+    # -- master data: brought back to the demo values on every run
+
+    def seed_strategy(self) -> None:
+        strategy = upsert(
+            Strategy,
+            {"name": data.STRATEGY["name"]},
+            {k: v for k, v in data.STRATEGY.items() if k != "name"},
+        )
+        self.themes = {}
+        for number, name, headline, goals in data.THEMES:
+            theme = upsert(
+                Theme, {"strategy": strategy, "number": number},
+                {"name": name, "headline": headline},
+            )
+            self.themes[number] = theme
+            for order, text in enumerate(goals, start=1):
+                upsert(ThemeGoal, {"theme": theme, "order": order}, {"text": text})
+        self.principles = {
+            number: upsert(Principle, {"number": number}, {"name": name, "description": text})
+            for number, name, text in data.PRINCIPLES
+        }
+        for number, name, text in data.AMBITIONS:
+            upsert(Ambition, {"number": number}, {"name": name, "description": text})
+        self.potentials = {
+            number: upsert(Potential, {"number": number}, {"name": name, "description": text})
+            for number, name, text in data.POTENTIALS
+        }
+
+    def seed_departments(self) -> None:
+        self.departments = {
+            code: upsert(Department, {"code": code}, {"name": name, "note_prefix": prefix})
+            for code, name, prefix in data.DEPARTMENTS
+        }
+
+    def seed_users(self) -> None:
+        """One demo user per role; the demo password is set only on a new user."""
+        groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
+        self.users = {}
+        self.it_leads = {}
+        for username, first, last, department, role in data.USERS:
+            values = {
+                "first_name": first,
+                "last_name": last,
+                "email": data.email_for(username),
+                "department": self.departments[department] if department else None,
+                "is_active": True,
+                "is_staff": role == Role.SECRETARIAT,
+            }
+            if not User.objects.filter(username=username).exists():
+                values["password"] = make_password(data.DEMO_PASSWORD)
+            user = upsert(User, {"username": username}, values)
+            if set(user.groups.values_list("name", flat=True)) != {role}:
+                user.groups.set([groups[role]])
+            self.users.setdefault(role, user)
+            if role == Role.DEPARTMENT_IT_LEAD:
+                self.it_leads[department] = user
+        self.staff = {
+            department: user
+            for username, _, _, department, role in data.USERS
+            if role == Role.DEPARTMENT_STAFF
+            for user in [User.objects.get(username=username)]
+        }
+
+    def seed_channels(self) -> None:
+        for channel_data in data.CHANNELS:
+            kind = channel_data["kind"]
+            channel = upsert(
+                FinancingChannel,
+                {"kind": kind},
+                {k: v for k, v in channel_data.items() if k != "kind"},
+            )
+            for year, amount in data.CAPACITIES[kind].items():
+                upsert(
+                    ChannelCapacity,
+                    {"channel": channel, "year": year},
+                    {
+                        "amount": amount,
+                        "price_year": data.PRICE_YEAR,
+                        "is_demo": True,
+                        "note": data.CAPACITY_NOTE,
+                    },
+                )
+
+    def seed_cycle(self) -> None:
+        """Budget 2027 with demo phases: the intake is open on the day the seed runs."""
+        self.cycle = upsert(BudgetCycle, {"budget_year": data.BUDGET_YEAR}, {})
+        for kind, starts_on, ends_on in data.demo_phase_windows(self.today):
+            upsert(
+                Phase,
+                {"cycle": self.cycle, "kind": kind},
+                {"starts_on": starts_on, "ends_on": ends_on},
+            )
+
+    # -- cases: created once, then left to the people playing the demo
+
+    def seed_cases(self) -> None:
+        for index, case_data in enumerate(data.CASES):
+            if InvestmentCase.objects.filter(
+                cycle=self.cycle, title=case_data["title"]
+            ).exists():
+                continue
+            self.create_case(index, case_data)
+            self.created_cases += 1
+
+    def create_case(self, index: int, case_data: dict) -> InvestmentCase:
+        department = case_data["department"]
+        author = self.staff.get(department) or self.it_leads[department]
+        path = data.state_path(case_data["state"], case_data.get("returned_once", False))
+        # The timeline ends a day ago; each step came a few days after the last.
+        offset = datetime.timedelta(minutes=37 * index)
+        step_times = [
+            self.now - offset - datetime.timedelta(days=1 + 4 * (len(path) - 1 - i))
+            for i in range(1, len(path))
+        ]
+        created_at = (step_times[0] if step_times else self.now) - datetime.timedelta(days=6)
+
+        contact_name, contact_email = case_data["contact"]
+        case = InvestmentCase(
+            title=case_data["title"],
+            summary=case_data["summary"],
+            background=case_data["background"],
+            solution=case_data["solution"],
+            department=self.departments[department],
+            scope=case_data["scope"],
+            case_type=case_data["case_type"],
+            contact_name=contact_name,
+            contact_email=contact_email,
+            risk_level=case_data["risk_level"],
+            risk_text=case_data["risk_text"],
+            dependencies=case_data["dependencies"],
+            depends_on_it_service_centres=case_data.get("depends_on_it_service_centres", False),
+            green_requirements=case_data["green_requirements"],
+            green_text=case_data.get("green_text", ""),
+            state=case_data["state"],
+            cycle=self.cycle,
+            price_year=data.PRICE_YEAR,
+            created_by=author,
+        )
+        case._history_user = author
+        case._history_date = created_at
+        case._change_reason = CHANGE_REASON
+        case.full_clean()
+        case.save()
+        InvestmentCase.objects.filter(pk=case.pk).update(created_at=created_at)
+
+        case.participating_departments.set(
+            [self.departments[code] for code in case_data["participants"]]
+        )
+        case.themes.set([self.themes[n] for n in case_data["themes"]])
+        case.potentials.set([self.potentials[n] for n in case_data["potentials"]])
+        for number, justification in case_data["principles"].items():
+            upsert(
+                CasePrinciple,
+                {"case": case, "principle": self.principles[number]},
+                {"justification": justification},
+                actor=author,
+            )
+        for kind, amounts in case_data["economy"].items():
+            for year, amount in zip(ECONOMY_YEARS, amounts, strict=True):
+                if amount:
+                    upsert(
+                        CaseEconomyLine,
+                        {"case": case, "kind": kind, "year": year},
+                        {"amount": amount},
+                        actor=author,
+                    )
+        self.create_timeline(case, path, step_times, case_data.get("comments", {}))
+        return case
+
+    def create_timeline(self, case, path, step_times, comments) -> None:
+        """The transitions from draft to the case's state, by people of the right role."""
+        for (from_state, to_state), created_at in zip(
+            zip(path, path[1:], strict=False), step_times, strict=True
+        ):
+            if not case.TRANSITIONS.get(from_state) or to_state not in case.TRANSITIONS[
+                from_state
+            ]:
+                raise CommandError(
+                    f"Demo case {case.title!r}: {from_state} → {to_state} is not a transition."
+                )
+            role = data.ACTOR_FOR_STATE[to_state]
+            if role == Role.DEPARTMENT_IT_LEAD:
+                actor = self.it_leads[case.department.code]
+            else:
+                actor = self.users[role]
+            CaseTransition.objects.get_or_create(
+                case=case,
+                from_state=from_state,
+                to_state=to_state,
+                defaults={
+                    "actor": actor,
+                    "comment": comments.get(to_state, data.DEFAULT_COMMENTS[to_state]),
+                    "created_at": created_at,
+                },
+            )
+
+
+class Command(BaseCommand):
+    help = (
+        "Seed the demo: the KK digitalisation strategy 2024–2027 (six themes and their goal "
+        "statements), the three principles, three ambitions and four potentials, the seven "
+        "departments, the three financing channels with demo capacities 2027–2030 (marked "
+        "'Demotal'), the 'Budget 2027' cycle, one demo user per role (password "
+        f"'{data.DEMO_PASSWORD}') and about 25 demo cases with economy and timelines. "
+        "The demo phases are dated from the day the command runs: the intake is open today "
+        "(from 21 days ago to 30 days ahead) and qualification, prioritisation, transfer "
+        "case, budget negotiations and the follow-ups come one after the other after it. "
+        "Idempotent: master data, users and phases are brought back to the demo values; "
+        "cases are created once and then left as the demo leaves them. Refuses to run with "
+        "DEBUG=0 unless --force is given."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Seed even when DEBUG is off (never on a production database).",
+        )
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo writes demo users with a known password and refuses to run with "
+                "DEBUG=0. Use --force if this really is a demo installation."
+            )
+        seeder = Seeder(now=timezone.now())
+        with transaction.atomic():
+            seeder.run()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo seeded: {InvestmentCase.objects.count()} cases "
+                f"({seeder.created_cases} new), {User.objects.count()} users. "
+                f"Log in with a demo user and the password '{data.DEMO_PASSWORD}'."
+            )
+        )
