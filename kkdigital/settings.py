@@ -41,7 +41,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kkdigital.admin.KKAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kkdigital.lib.http.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Axes must be last: it answers locked-out logins itself.
@@ -186,6 +187,9 @@ CSRF_COOKIE_HTTPONLY = True
 # A working day of inactivity ends the session.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
+# Django's login() gives the session a new key, so a key fixed before login
+# is worthless after it.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -219,9 +223,26 @@ AXES_COOLOFF_TIME = timedelta(hours=1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-_default_proxy_count = "1" if env_bool("BEHIND_PROXY", False) else "0"
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", _default_proxy_count)) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a reverse proxy the client's address is in X-Forwarded-For; without
+# one that header is the client's own claim and must not be trusted.
+if env_bool("BEHIND_PROXY", False):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# Personal data: keep failed attempts (needed for throttling), not a log of
+# every successful login with address and browser.
+AXES_DISABLE_ACCESS_LOG = True
+
+# Pages under these paths (and every page for a signed-in user) get
+# Cache-Control: no-store; see kkdigital.lib.http.
+NO_STORE_PATH_PREFIXES = ("/sager/", "/proces/", "/admin/")
+
+# Admin import/export: importing changes rows, exporting reads them.
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
+IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 LOGGING = {
     "version": 1,

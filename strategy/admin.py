@@ -1,0 +1,65 @@
+from django.contrib import admin
+from import_export.admin import ImportExportMixin
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import resources
+from .models import Ambition, Potential, Principle, Strategy, Theme, ThemeGoal
+
+
+class ThemeInline(admin.TabularInline):
+    model = Theme
+    extra = 0
+    fields = ("number", "name", "headline")
+
+
+class ThemeGoalInline(admin.TabularInline):
+    model = ThemeGoal
+    extra = 0
+    fields = ("order", "text")
+
+
+@admin.register(Strategy)
+class StrategyAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.StrategyResource]
+    list_display = ("name", "version", "starts_year", "ends_year", "approved_on")
+    list_filter = ("starts_year",)
+    search_fields = ("name", "vision")
+    inlines = [ThemeInline]
+
+
+@admin.register(Theme)
+class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.ThemeResource]
+    list_display = ("number", "name", "strategy")
+    list_filter = ("strategy",)
+    search_fields = ("name", "headline")
+    inlines = [ThemeGoalInline]
+
+
+@admin.register(ThemeGoal)
+class ThemeGoalAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [resources.ThemeGoalResource]
+    list_display = ("__str__", "theme", "order")
+    list_filter = ("theme__strategy", "theme")
+    search_fields = ("text",)
+
+
+class FrameElementAdmin(ImportExportMixin, SimpleHistoryAdmin):
+    list_display = ("number", "name")
+    list_filter = ("number",)
+    search_fields = ("name", "description")
+
+
+@admin.register(Principle)
+class PrincipleAdmin(FrameElementAdmin):
+    resource_classes = [resources.PrincipleResource]
+
+
+@admin.register(Ambition)
+class AmbitionAdmin(FrameElementAdmin):
+    resource_classes = [resources.AmbitionResource]
+
+
+@admin.register(Potential)
+class PotentialAdmin(FrameElementAdmin):
+    resource_classes = [resources.PotentialResource]
