@@ -1,0 +1,170 @@
+"""seed_demo: the demo data, written idempotently and never in production by accident."""
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+
+from governance import demo_data
+from governance.models import BudgetCycle, CaseTransition, PhaseKind
+from portfolio.models import CaseState, Department, InvestmentCase, Role, User
+from strategy.models import Ambition, Potential, Principle, Strategy
+
+APPS = ("strategy", "portfolio", "financing", "governance", "auth")
+
+
+@pytest.fixture
+def fast_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def row_counts() -> dict[str, int]:
+    counts = {}
+    for label in APPS:
+        for model in apps.get_app_config(label).get_models(include_auto_created=True):
+            counts[model._meta.label] = model.objects.count()
+    return counts
+
+
+@pytest.mark.django_db
+def test_it_gives_the_same_rows_when_run_twice(fast_hashing, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+    first = row_counts()
+    call_command("seed_demo", verbosity=0)
+    assert row_counts() == first
+    assert first["portfolio.InvestmentCase"] >= 25
+    titles = list(InvestmentCase.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles))
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_with_debug_off(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG=0"):
+        call_command("seed_demo", verbosity=0)
+    assert not InvestmentCase.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_runs_with_debug_off_when_forced(fast_hashing, settings):
+    settings.DEBUG = False
+    call_command("seed_demo", "--force", verbosity=0)
+    assert InvestmentCase.objects.exists()
+
+
+@pytest.fixture
+def seeded(db, fast_hashing, settings):
+    settings.DEBUG = True
+    call_command("seed_demo", verbosity=0)
+
+
+def test_the_strategy_has_six_themes_each_with_goals(seeded):
+    strategy = Strategy.objects.get(name="Digitaliseringsstrategi 2024–2027")
+    assert strategy.vision == "Digitalisering skaber et bedre københavnerliv"
+    assert str(strategy.approved_on) == "2024-02-01"
+    names = [t.name for t in strategy.themes.order_by("number")]
+    assert names == ["Arbejdskraft", "Brugervenlighed", "Klima", "Kompetencer", "Data", "Styring"]
+    for theme in strategy.themes.all():
+        assert theme.headline.startswith("Københavns Kommune")
+        assert theme.goals.count() >= 2
+
+
+def test_the_frame_has_three_principles_three_ambitions_and_four_potentials(seeded):
+    assert Principle.objects.count() == 3
+    assert Ambition.objects.count() == 3
+    assert Potential.objects.count() == 4
+    assert Principle.objects.get(number=1).name == "Værdi ved at investere ”fælles først”"
+
+
+def test_the_seven_departments_have_their_codes_and_prefixes(seeded):
+    assert dict(Department.objects.values_list("code", "note_prefix")) == {
+        "OKF": "ØK", "KFF": "KF", "BUF": "BU", "SUF": "SU", "SOF": "SO", "TMF": "TM", "BIF": "BI",
+    }
+
+
+def test_each_role_has_a_demo_user_who_can_log_in(seeded, client):
+    for role in Role:
+        user = User.objects.filter(groups__name=role).first()
+        assert user is not None, role
+        assert user.email.endswith("@kk.dk")
+        assert user.check_password(demo_data.DEMO_PASSWORD)
+    for code in ("BIF", "SUF", "OKF"):
+        for role in (Role.DEPARTMENT_STAFF, Role.DEPARTMENT_IT_LEAD):
+            assert User.objects.filter(department__code=code, groups__name=role).exists()
+    secretariat = User.objects.get(groups__name=Role.SECRETARIAT)
+    assert secretariat.is_staff
+    assert not User.objects.filter(is_staff=True).exclude(groups__name=Role.SECRETARIAT).exists()
+
+
+def test_the_intake_is_open_today_and_the_other_phases_follow(seeded):
+    cycle = BudgetCycle.objects.get(budget_year=2027)
+    assert BudgetCycle.objects.current() == cycle
+    assert cycle.is_phase_open(PhaseKind.INTAKE)
+    phases = list(cycle.phases.order_by("starts_on"))
+    assert phases[0].kind == PhaseKind.INTAKE
+    for earlier, later in zip(phases, phases[1:], strict=False):
+        assert earlier.ends_on < later.starts_on
+    assert cycle.open_phases() == [phases[0]]
+
+
+def test_the_cases_cover_the_states_and_are_complete_once_submitted(seeded):
+    states = set(InvestmentCase.objects.values_list("state", flat=True))
+    assert states >= {
+        CaseState.DRAFT, CaseState.SUBMITTED, CaseState.RETURNED, CaseState.QUALIFIED,
+        CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED, CaseState.FORWARDED,
+        CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED, CaseState.IN_PROGRESS,
+    }
+    for case in InvestmentCase.objects.exclude(state=CaseState.DRAFT):
+        assert case.submission_problems() == {}, case.title
+    for title in (
+        "Nyt fælles tidsregistreringssystem",
+        "AI i sagsbehandlingen på løn- og personaleområdet",
+        "Videreudvikling af KEJD Dataportal",
+        "Fremtidens netværksdækning",
+        "Fremtidens digitale jobunivers i Københavns Kommune",
+        "Klargøring af digital infrastruktur",
+        "Løft af BIFs digitale kompetencer og kultur",
+    ):
+        assert InvestmentCase.objects.filter(title=title).exists(), title
+
+
+def test_gains_are_negative_and_costs_positive(seeded):
+    case = InvestmentCase.objects.get(title="Nyt fælles tidsregistreringssystem")
+    gains = case.economy_lines.filter(kind="gain")
+    assert gains.exists() and all(line.amount < 0 for line in gains)
+    assert gains.filter(year__isnull=True).exists()  # the permanent effect
+    assert all(line.amount > 0 for line in case.economy_lines.exclude(kind="gain"))
+
+
+def test_each_case_timeline_leads_from_draft_to_its_state_by_the_right_roles(seeded):
+    for case in InvestmentCase.objects.exclude(state=CaseState.DRAFT):
+        steps = list(case.transitions.order_by("created_at"))
+        assert steps[0].from_state == CaseState.DRAFT, case.title
+        assert steps[-1].to_state == case.state, case.title
+        for step, following in zip(steps, steps[1:], strict=False):
+            assert step.to_state == following.from_state
+        for step in steps:
+            assert step.comment
+            role = demo_data.ACTOR_FOR_STATE[step.to_state]
+            assert step.actor.has_role(role), (case.title, step)
+            if role == Role.DEPARTMENT_IT_LEAD:
+                assert step.actor.department_id == case.department_id
+    assert not CaseTransition.objects.filter(case__state=CaseState.DRAFT).exists()
+
+
+def test_the_secretariat_group_holds_admin_permissions_and_others_none(seeded):
+    secretariat = Group.objects.get(name=Role.SECRETARIAT)
+    codenames = set(secretariat.permissions.values_list("codename", flat=True))
+    assert {"change_department", "change_theme", "view_casetransition"} <= codenames
+    assert "change_casetransition" not in codenames
+    for role in Role:
+        if role != Role.SECRETARIAT:
+            assert not Group.objects.get(name=role).permissions.exists()
+
+
+def test_the_channel_capacities_are_marked_as_demo_figures(seeded):
+    from financing.models import ChannelCapacity
+
+    assert ChannelCapacity.objects.count() == 12
+    assert not ChannelCapacity.objects.exclude(is_demo=True, note="Demotal").exists()
