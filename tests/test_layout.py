@@ -170,3 +170,23 @@ def test_the_server_error_page_renders_without_a_request_or_database(
         html = loader.get_template("500.html").render()
     assert "<h1>" in html
     assert "KK Digital" in html
+
+
+def test_a_failed_login_shows_errors_next_to_the_fields_and_keeps_the_user_name(client, staff):
+    response = client.post(reverse("login"), {"username": staff.username, "password": ""})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="alert alert-error"' in html
+    assert 'id="id_password-error"' in html
+    assert 'aria-describedby="id_password-error"' in html
+    assert f'value="{staff.username}"' in html
+    assert '<label class="form-label" for="id_username">' in html
+
+
+def test_a_wrong_password_is_refused_in_the_summary(client, staff):
+    response = client.post(
+        reverse("login"), {"username": staff.username, "password": "forkert-kode-123"}
+    )
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert 'class="alert alert-error"' in response.content.decode()
