@@ -1,0 +1,50 @@
+"""The main navigation: one line per item, shown to the roles that may use it.
+
+Other apps add their pages here, e.g.
+``NavItem(_("Cases"), "portfolio:case-list", roles=DEPARTMENT_ROLES + (Role.SECRETARIAT,))``.
+Hiding an item is never the permission check: each view checks again.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portfolio.models import Role
+
+ALL_ROLES = tuple(Role.values)
+DEPARTMENT_ROLES = (Role.DEPARTMENT_STAFF, Role.DEPARTMENT_IT_LEAD)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    # None: every signed-in user; else the user needs one of these roles.
+    roles: tuple[str, ...] | None = None
+
+    def is_for(self, user) -> bool:
+        return self.roles is None or user.has_role(*self.roles)
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem(_("Home"), "home"),
+    NavItem(_("Administration"), "admin:index", roles=(Role.SECRETARIAT,)),
+]
+
+
+def items_for(user, path: str) -> list[dict]:
+    """The items this user sees, each with its URL and whether it is the current page.
+
+    Reads only ``user.roles`` (cached on the user), so it costs no query per item.
+    """
+    if not user.is_authenticated:
+        return []
+    items = []
+    for item in NAVIGATION:
+        if not item.is_for(user):
+            continue
+        url = reverse(item.url_name)
+        current = path == url if url == "/" else path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": current})
+    return items
