@@ -100,7 +100,7 @@ def test_the_list_shows_each_cycle_with_phases_and_number_of_cases(
     assert response.status_code == 200
     page = response.content.decode()
     assert "Budget 2027" in page and "Budget 2028" in page
-    assert "Indhentning af behov: 1. jan. 2026 – 31. mar. 2026" in page
+    assert "Indhentning af behov: 1. januar 2026 – 31. marts 2026" in page
     counts = {row["cycle"].budget_year: row["cycle"].case_count for row in response.context["rows"]}
     assert counts == {2027: 3, 2028: 1}
     assert "Opret Budget 2029" in page

@@ -198,7 +198,7 @@ def cycle_create(request):
         try:
             seen_year = int(request.POST.get("budget_year", ""))
         except ValueError:
-            seen_year = None
+            seen_year = 0  # not a year the page offered: refused by the service
         try:
             cycle, carried = services.cycle_create_next(actor=request.user, budget_year=seen_year)
         except services.CycleError as refusal:
