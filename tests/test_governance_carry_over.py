@@ -13,6 +13,12 @@ from portfolio.models import CaseState, InvestmentCase
 from .factories import BudgetCycleFactory, CaseEconomyLineFactory, InvestmentCaseFactory
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The factories give every user a password; the default hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def deferred(cycle, department, staff):
     case = InvestmentCaseFactory(

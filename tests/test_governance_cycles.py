@@ -13,6 +13,13 @@ from portfolio.models import CaseState
 
 from .factories import BudgetCycleFactory, InvestmentCaseFactory
 
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The factories give every user a password; the default hasher is slow on purpose.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 LIST = reverse("governance:cycle-list")
 CREATE = reverse("governance:cycle-create")
 ANNUAL = reverse("governance:annual-cycle")
