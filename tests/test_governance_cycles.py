@@ -2,13 +2,20 @@
 and the annual cycle page every logged-in user reads."""
 
 import datetime
+import threading
 
 import pytest
+from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import BudgetCycle, Phase, PhaseKind, default_phase_windows
-from governance.services.cycles import PHASE_ORDER, next_budget_year
+from governance.services.cycles import (
+    PHASE_ORDER,
+    CycleError,
+    cycle_create_next,
+    next_budget_year,
+)
 from portfolio.models import CaseState
 
 from .factories import BudgetCycleFactory, InvestmentCaseFactory
@@ -374,3 +381,32 @@ def test_the_annual_cycle_without_any_cycle_says_so(client, staff):
     client.force_login(staff)
     response = client.get(ANNUAL)
     assert "Der er endnu ikke oprettet en budgetcyklus." in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_creates_at_once_make_one_cycle(secretariat):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs two real connections (PostgreSQL)")
+    BudgetCycleFactory(budget_year=2027)
+    assert secretariat.roles  # read once, before the threads share the user
+    start = threading.Barrier(2)
+    results = []
+
+    def create():
+        try:
+            start.wait()
+            cycle_create_next(actor=secretariat, budget_year=2028)
+            results.append("created")
+        except CycleError as refusal:
+            results.append(str(refusal))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == ["Budget 2028 findes allerede.", "created"]
+    assert BudgetCycle.objects.filter(budget_year=2028).count() == 1
+    assert Phase.objects.filter(cycle__budget_year=2028).count() == 7
