@@ -410,3 +410,11 @@ def test_two_creates_at_once_make_one_cycle(secretariat):
     assert sorted(results) == ["Budget 2028 findes allerede.", "created"]
     assert BudgetCycle.objects.filter(budget_year=2028).count() == 1
     assert Phase.objects.filter(cycle__budget_year=2028).count() == 7
+
+
+def test_saving_unchanged_dates_says_so_and_writes_no_history(client, secretariat, cycle):
+    history = sum(p.history.count() for p in cycle.phases.all())
+    client.force_login(secretariat)
+    response = client.post(edit_url(), phase_post(cycle), follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["Ingen datoer blev ændret."]
+    assert sum(p.history.count() for p in cycle.phases.all()) == history

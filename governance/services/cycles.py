@@ -171,7 +171,11 @@ def case_carry_over(*, actor, case: InvestmentCase, to_cycle: BudgetCycle) -> In
     """
     _require_secretariat(actor)
     with transaction.atomic():
-        case = InvestmentCase.objects.select_for_update().select_related("cycle").get(pk=case.pk)
+        case = (
+            InvestmentCase.objects.select_for_update(of=("self",))
+            .select_related("cycle")
+            .get(pk=case.pk)
+        )
         if case.state not in CARRY_OVER_STATES or not case.can_transition_to(CaseState.DRAFT):
             raise CycleError(
                 _("“%(case)s” is %(state)s and cannot be carried over.")

@@ -259,6 +259,9 @@ def cycle_edit(request, year: int):
                 # Someone else changed the cycle meanwhile: say why, keep the input.
                 refusals = getattr(refusal, "messages", [str(refusal)])
             else:
+                if not changed:
+                    messages.info(request, _("No dates were changed."))
+                    return redirect("governance:cycle-detail", year=cycle.budget_year)
                 messages.success(
                     request,
                     ngettext(
