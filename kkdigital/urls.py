@@ -13,6 +13,8 @@ urlpatterns = [
         views.accessibility_statement,
         name="accessibility-statement",
     ),
+    path("sager/", include("portfolio.urls")),
+    path("proces/", include("governance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz/", views.health, name="health"),

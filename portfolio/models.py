@@ -159,9 +159,11 @@ class InvestmentCase(models.Model):
         CaseState.FORWARDED: (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED),
         CaseState.APPROVED: (CaseState.IN_PROGRESS,),
         CaseState.IN_PROGRESS: (CaseState.COMPLETED,),
-        CaseState.NOT_RECOMMENDED: (),
+        # Deferred and not recommended cases may join the next cycle's intake
+        # as drafts (governance.services.cycles.case_carry_over).
+        CaseState.NOT_RECOMMENDED: (CaseState.DRAFT,),
         CaseState.REJECTED: (),
-        CaseState.DEFERRED: (),
+        CaseState.DEFERRED: (CaseState.DRAFT,),
         CaseState.COMPLETED: (),
         CaseState.WITHDRAWN: (),
     }
@@ -217,6 +219,17 @@ class InvestmentCase(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
         verbose_name=_("budget cycle"),
+    )
+    # Set when the case moved on from an earlier cycle's intake; the case keeps
+    # its row, history and economy, and its timeline has the transition.
+    carried_over_from = models.ForeignKey(
+        "governance.BudgetCycle",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="carried_over_cases",
+        verbose_name=_("carried over from"),
     )
     price_year = models.PositiveSmallIntegerField(_("price level (p/l)"))
     # Optimistic locking: every save through the services increments it.
