@@ -17,6 +17,12 @@ def _plain_static_storage(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Full-strength hashing makes every user fixture cost a quarter of a second.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def cycle(db):
     return BudgetCycleFactory(budget_year=2027)

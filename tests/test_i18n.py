@@ -81,3 +81,10 @@ def test_the_states_are_danish(client, compiled_catalogue, staff, cycle):
     html = client.get(reverse("home")).content.decode()
     assert "Videresendt til Økonomiudvalget" in html
     assert "Forside" in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_danish_until_the_user_switches(client, compiled_catalogue):
+    html = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="da">' in html
+    assert "Log ind" in html
