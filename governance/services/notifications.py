@@ -210,10 +210,11 @@ def send_intake_reminders(*, today: datetime.date | None = None) -> list[Notific
             drafts_by_department.setdefault(case.department_id, []).append(case)
         if not drafts_by_department:
             return []
+        # "Today" for the once-a-day rule is the day the reminders are written.
         reminded_today = set(
             Notification.objects.filter(
                 case__isnull=True,
-                created_at__date=today,
+                created_at__date=timezone.localdate(),
                 subject__in=_reminder_subjects(cycle, intake.ends_on),
             ).values_list("recipient_id", flat=True)
         )
