@@ -180,6 +180,20 @@ def test_a_rolled_back_transition_leaves_no_notification_and_sends_no_mail(
     assert mail.outbox == []
 
 
+def test_a_failing_mail_queue_does_not_undo_or_break_the_transition(
+    case, it_lead, secretariat, django_capture_on_commit_callbacks, caplog
+):
+    row = transition(case, CaseState.SUBMITTED, it_lead)
+    with mock.patch.object(
+        send_notification_email, "delay", side_effect=ConnectionError("broker down")
+    ):
+        created = notify(django_capture_on_commit_callbacks, row)
+
+    assert len(created) == 2
+    assert Notification.objects.filter(emailed_at__isnull=True).count() == 2
+    assert "broker down" in caplog.text
+
+
 # The e-mail task
 
 

@@ -100,7 +100,11 @@ def _format_date(day: datetime.date) -> str:
 def _queue_email(notification_id: int) -> None:
     from governance.tasks import send_notification_email
 
-    transaction.on_commit(lambda: send_notification_email.delay(notification_id))
+    # robust: a broker that is down must not turn a committed transition into an
+    # error page; the failure is logged and the notification stays unsent.
+    transaction.on_commit(
+        lambda: send_notification_email.delay(notification_id), robust=True
+    )
 
 
 def notify_transition(transition: CaseTransition) -> list[Notification]:
