@@ -85,8 +85,6 @@ def describe_value(model_field, value, lookups: dict) -> str:
     if isinstance(model_field, models.ForeignKey):
         target = lookups.get(model_field.related_model, {}).get(value)
         return str(target) if target is not None else str(value)
-    if isinstance(value, int):
-        return format_number(value)
     return str(value)
 
 
@@ -160,7 +158,7 @@ def audit_entries(
         return (user is None or who_id == user.pk) and _in_range(moment, date_from, date_to)
 
     entries: list[AuditEntry] = []
-    entries += _case_entries(records, lookups, case_meta, wanted)
+    entries += _case_entries(records, case_ids, lookups, case_meta, wanted)
     entries += _economy_entries(case_ids, case_meta, wanted)
     entries += _principle_entries(case_ids, lookups, case_meta, wanted)
     entries += _transition_entries(case_ids, case_meta, user, date_from, date_to)
@@ -168,10 +166,13 @@ def audit_entries(
     return entries
 
 
-def _m2m_snapshots(records) -> dict[str, dict[int, frozenset]]:
+def _m2m_snapshots(records, case_ids) -> dict[str, dict[int, frozenset]]:
     """For each many-to-many field, the set of linked ids kept with each case version."""
     HistoricalCase = InvestmentCase.history.model
     history_ids = [r.history_id for r in records]
+    # A subquery rather than a list of ids: a cycle can have more versions than
+    # a database accepts parameters in one query.
+    versions = HistoricalCase.objects.filter(id__in=case_ids).values("history_id")
     snapshots: dict[str, dict[int, frozenset]] = {}
     for m2m_field in InvestmentCase._meta.many_to_many:
         through = apps.get_model(
@@ -184,21 +185,21 @@ def _m2m_snapshots(records) -> dict[str, dict[int, frozenset]]:
         )
         linked: dict[int, set] = defaultdict(set)
         for history_id, target_id in through.objects.filter(
-            history_id__in=history_ids
+            history_id__in=versions
         ).values_list("history_id", target):
             linked[history_id].add(target_id)
         snapshots[m2m_field.name] = {hid: frozenset(linked.get(hid, ())) for hid in history_ids}
     return snapshots
 
 
-def _case_entries(records, lookups, case_meta, wanted) -> list[AuditEntry]:
+def _case_entries(records, case_ids, lookups, case_meta, wanted) -> list[AuditEntry]:
     field_names = [
         f.name
         for f in InvestmentCase._meta.concrete_fields
         if f.name not in HIDDEN_CASE_FIELDS and f.attname != "updated_at"
     ]
     attnames = {name: InvestmentCase._meta.get_field(name).attname for name in field_names}
-    snapshots = _m2m_snapshots(records)
+    snapshots = _m2m_snapshots(records, case_ids)
     entries = []
     previous = None
     for record in records:

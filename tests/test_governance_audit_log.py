@@ -95,6 +95,7 @@ def test_it_tells_every_change_and_transition_in_plain_words_newest_first(
     client, story, secretariat
 ):
     case, elsewhere = story
+    edit(case, secretariat, price_year=2028)
     client.force_login(secretariat)
 
     response = client.get(URL)
@@ -111,10 +112,12 @@ def test_it_tells_every_change_and_transition_in_plain_words_newest_first(
     assert "— → Vi deler" in html
     assert "Kladde → Indsendt" in html and "Klar til kvalificering" in html
     assert "Nyt resumé" in html
+    assert "<strong>Prisniveau (p/l):</strong> 2027 → 2028" in html
     assert "Sidste års sag" not in html
     found = entries(response)
     assert [e.when for e in found] == sorted((e.when for e in found), reverse=True)
-    assert found[0].case_title == "Sundhedsdata"
+    assert found[0].case_title == "Fælles booking af lokaler"
+    assert found[0].user == secretariat
     # The save that only changed the state is told by its transition, not twice.
     assert sum(1 for e in found if e.kind == "transition") == 1
     assert not any(e.what == "Sagen er ændret" and not e.changes for e in found)
