@@ -165,6 +165,8 @@ def test_it_explains_a_date_range_that_ends_before_it_starts(client, story, secr
     html = response.content.decode()
     assert "Slutdatoen kan ikke ligge før startdatoen." in html
     assert 'value="2026-05-02"' in html
+    assert 'aria-describedby="id_date_to-error"' in html
+    assert 'id="id_date_to-error"' in html
     assert entries(response) == []
 
 

@@ -76,6 +76,15 @@ class AuditFilterForm(forms.Form):
             form_field.widget.attrs.setdefault("class", css)
             form_field.widget.attrs.setdefault("id", f"id_{name}")
 
+    def full_clean(self):
+        super().full_clean()
+        # Tie each field with an error to its message for screen readers.
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                )
+
     def clean(self):
         data = super().clean()
         date_from, date_to = data.get("date_from"), data.get("date_to")
