@@ -15,6 +15,7 @@ from django.utils import timezone
 from governance.models import CaseTransition, Notification
 from governance.services.notifications import (
     notification_send_email,
+    notify_prioritisation_published,
     notify_transition,
     send_intake_reminders,
 )
@@ -166,6 +167,32 @@ def test_states_told_elsewhere_or_not_at_all_notify_nobody_here(
     assert notify(django_capture_on_commit_callbacks, row) == []
     assert Notification.objects.count() == 0
     assert mail.outbox == []
+
+
+def test_publishing_the_prioritisation_tells_each_department_how_its_cases_fared(
+    cycle, department, other_department, staff, it_lead, outsider, director,
+    django_capture_on_commit_callbacks,
+):
+    ours = InvestmentCaseFactory(title="Vores sag", cycle=cycle, department=department)
+    theirs = InvestmentCaseFactory(title="Deres sag", cycle=cycle, department=other_department)
+    for case, state, comment in (
+        (ours, CaseState.PRIORITISED, "Høj værdi for borgerne"),
+        (theirs, CaseState.NOT_RECOMMENDED, "Overlapper med en fælles platform"),
+    ):
+        case.state = CaseState.QUALIFIED
+        transition(case, state, director, comment=comment)
+    InvestmentCaseFactory(cycle=cycle, department=department, state=CaseState.QUALIFIED)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        created = notify_prioritisation_published(cycle=cycle)
+
+    assert recipients(created) == ["bif-itlead", "bif-staff", "suf-staff"]
+    ours_notes = [n for n in created if n.case == ours]
+    assert all("Høj værdi for borgerne" in n.body for n in ours_notes)
+    assert all(n.subject.startswith("Prioriteret") for n in ours_notes)
+    theirs_note = next(n for n in created if n.case == theirs)
+    assert "Overlapper med en fælles platform" in theirs_note.body
+    assert len(mail.outbox) == 3
 
 
 def test_a_rolled_back_transition_leaves_no_notification_and_sends_no_mail(

@@ -13,6 +13,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -30,6 +31,8 @@ KIND_RETURNED = "returned"
 KIND_QUALIFIED = "qualified"
 KIND_DECISION = "decision"
 KIND_REMINDER = "intake_reminder"
+KIND_PRIORITISED = "prioritised"
+KIND_NOT_RECOMMENDED = "not_recommended"
 
 DECISION_STATES = (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED)
 
@@ -68,6 +71,8 @@ def _subject(kind: str, context: dict) -> str:
         KIND_QUALIFIED: _("Qualified: %(case)s"),
         KIND_DECISION: _("The Economic Committee's decision: %(case)s"),
         KIND_REMINDER: _("Reminder: the intake for %(cycle)s closes on %(deadline)s"),
+        KIND_PRIORITISED: _("Prioritised by the IT directors: %(case)s"),
+        KIND_NOT_RECOMMENDED: _("Not recommended by the IT directors: %(case)s"),
     }
     values = {
         "case": context.get("case", ""),
@@ -114,7 +119,8 @@ def notify_transition(transition: CaseTransition) -> list[Notification]:
     returned: the owning department's staff and IT leads, with the comment;
     qualified: the department; approved, rejected or deferred by the Economic
     Committee: the department, with the decision text. Prioritised and not
-    recommended are told when the prioritisation is published, not here.
+    recommended are confidential until published: see
+    ``notify_prioritisation_published``.
     Call it inside the transition's transaction.
     """
     case = transition.case
@@ -141,6 +147,51 @@ def notify_transition(transition: CaseTransition) -> list[Notification]:
         context["decision"] = CaseState(to_state).label if to_state in DECISION_STATES else ""
         for user in department_users([case.department_id]):
             notifications.append(_create(user, kind, context, case))
+    return notifications
+
+
+def notify_prioritisation_published(*, cycle: BudgetCycle) -> list[Notification]:
+    """Tell each department how its qualified cases fared, once the prioritisation is public.
+
+    Until the secretariat publishes the prioritisation it is confidential, so
+    the transitions to prioritised and not recommended notify nobody; the
+    publishing service calls this, inside its transaction, once per cycle. Each
+    message carries the comment of the transition that set the outcome.
+    """
+    outcomes = {
+        CaseState.PRIORITISED: KIND_PRIORITISED,
+        CaseState.NOT_RECOMMENDED: KIND_NOT_RECOMMENDED,
+    }
+    cases = list(
+        InvestmentCase.objects.filter(cycle=cycle, state__in=outcomes)
+        .select_related("department")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=CaseTransition.objects.filter(to_state__in=outcomes).order_by(
+                    "-created_at", "-pk"
+                ),
+                to_attr="outcome_transitions",
+            )
+        )
+        .order_by("department_id", "title", "pk")
+    )
+    users_by_department: dict[int, list[User]] = {}
+    for user in department_users({case.department_id for case in cases}):
+        users_by_department.setdefault(user.department_id, []).append(user)
+    notifications: list[Notification] = []
+    for case in cases:
+        outcome = next(
+            (t for t in case.outcome_transitions if t.to_state == case.state), None
+        )
+        context = {
+            "case": case,
+            "comment": outcome.comment.strip() if outcome else "",
+            "case_url": _case_url(case),
+            "department": case.department,
+        }
+        for user in users_by_department.get(case.department_id, ()):
+            notifications.append(_create(user, outcomes[case.state], context, case))
     return notifications
 
 
