@@ -18,8 +18,7 @@ from portfolio.permissions import is_secretariat
 # The intake deadline is highlighted from this many days before it.
 DEADLINE_WARNING_DAYS = 14
 
-# What each state waits for, and who acts next. The department acts on its own
-# drafts and returned cases.
+# Who acts next on the cases in each state: (key, who, what, states).
 WAITING_FOR = [
     (
         "department",
@@ -64,7 +63,6 @@ class DepartmentRow:
     counts: list[int]
     total: int = 0
     has_submitted: bool = False
-    waiting_on_department: int = 0
 
 
 @dataclass
@@ -104,9 +102,6 @@ def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
                     n
                     for state, n in zip(states, row_counts, strict=True)
                     if state not in NOT_SUBMITTED_STATES
-                ),
-                waiting_on_department=sum(
-                    counts.get((department.pk, state), 0) for state in WAITING_FOR[0][3]
                 ),
             )
         )
