@@ -103,6 +103,7 @@ def _format_date(day: datetime.date) -> str:
 
 
 def _queue_email(notification_id: int) -> None:
+    # Imported here because the tasks module imports this one.
     from governance.tasks import send_notification_email
 
     # robust: a broker that is down must not turn a committed transition into an
