@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -166,6 +167,15 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "KK Digital <kkdigital@kk.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# For EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend.
+if os.environ.get("EMAIL_FILE_PATH"):
+    EMAIL_FILE_PATH = os.environ["EMAIL_FILE_PATH"]
+# Links in e-mails point here.
+KK_SITE_URL = os.environ.get("KK_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Departments with drafts are reminded this many days before the intake deadline.
+KK_REMINDER_DAYS_BEFORE_INTAKE_DEADLINE = int(
+    os.environ.get("KK_REMINDER_DAYS_BEFORE_INTAKE_DEADLINE", "7")
+)
 
 # Celery: Redis as broker when REDIS_URL is set, else eager in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -179,7 +189,15 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 5 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
-CELERY_BEAT_SCHEDULE: dict = {}
+# A worker consumes this queue; tests give each run its own.
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
+CELERY_BEAT_SCHEDULE: dict = {
+    "intake-deadline-reminders": {
+        "task": "governance.tasks.send_intake_reminders",
+        # CELERY_TIMEZONE is Copenhagen time: 07:00 local, every day.
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Security baseline.
 SESSION_COOKIE_HTTPONLY = True

@@ -1,0 +1,303 @@
+"""Notifications: who hears about what happens to a case, in the app and by e-mail.
+
+``notify_transition`` is the one entry point for the case workflow: the
+transition helper calls it inside its transaction, with the transition row it
+has just written. Each notification is one row per recipient; its e-mail is
+sent by a Celery task once the transaction has committed, so a rolled-back
+transition sends nothing.
+"""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from governance.models import BudgetCycle, CaseTransition, Notification, PhaseKind
+from portfolio.models import CaseState, InvestmentCase, Role, User
+
+logger = logging.getLogger(__name__)
+
+# The template in templates/governance/email/ for each kind of message.
+KIND_SUBMITTED = "submitted"
+KIND_SUBMITTED_RECEIPT = "submitted_receipt"
+KIND_RETURNED = "returned"
+KIND_QUALIFIED = "qualified"
+KIND_DECISION = "decision"
+KIND_REMINDER = "intake_reminder"
+KIND_PRIORITISED = "prioritised"
+KIND_NOT_RECOMMENDED = "not_recommended"
+
+DECISION_STATES = (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED)
+
+
+def department_users(department_ids):
+    """The active staff and IT leads of these departments: the people who own their cases."""
+    return (
+        User.objects.filter(
+            is_active=True,
+            department_id__in=department_ids,
+            groups__name__in=[Role.DEPARTMENT_STAFF, Role.DEPARTMENT_IT_LEAD],
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def secretariat_users():
+    return User.objects.filter(is_active=True, groups__name=Role.SECRETARIAT).distinct()
+
+
+def _language_for(user) -> str:
+    # Users have no language preference yet: everyone reads Danish, the default.
+    return settings.LANGUAGE_CODE
+
+
+def _case_url(case: InvestmentCase) -> str:
+    return settings.KK_SITE_URL + case.get_absolute_url()
+
+
+def _subject(kind: str, context: dict) -> str:
+    subjects = {
+        KIND_SUBMITTED_RECEIPT: _("Receipt: %(case)s has been submitted"),
+        KIND_SUBMITTED: _("New case submitted: %(case)s"),
+        KIND_RETURNED: _("Returned to your department: %(case)s"),
+        KIND_QUALIFIED: _("Qualified: %(case)s"),
+        KIND_DECISION: _("The Economic Committee's decision: %(case)s"),
+        KIND_REMINDER: _("Reminder: the intake for %(cycle)s closes on %(deadline)s"),
+        KIND_PRIORITISED: _("Prioritised by the IT directors: %(case)s"),
+        KIND_NOT_RECOMMENDED: _("Not recommended by the IT directors: %(case)s"),
+    }
+    values = {
+        "case": context.get("case", ""),
+        "cycle": context.get("cycle", ""),
+        "deadline": context.get("deadline_text", ""),
+    }
+    # Keep the subject within the model field and on one line.
+    return " ".join((subjects[kind] % values).split())[:250]
+
+
+def _create(recipient: User, kind: str, context: dict, case=None) -> Notification:
+    """One notification, rendered in the recipient's language, e-mailed after commit."""
+    with translation.override(_language_for(recipient)):
+        context = {**context, "recipient": recipient}
+        if "deadline" in context:
+            context["deadline_text"] = _format_date(context["deadline"])
+        subject = _subject(kind, context)
+        body = render_to_string(f"governance/email/{kind}.txt", context).strip() + "\n"
+    notification = Notification(recipient=recipient, case=case, subject=subject, body=body)
+    notification.full_clean()
+    notification.save()
+    _queue_email(notification.pk)
+    return notification
+
+
+def _format_date(day: datetime.date) -> str:
+    return date_format(day, "j. F Y")
+
+
+def _queue_email(notification_id: int) -> None:
+    # Imported here because the tasks module imports this one.
+    from governance.tasks import send_notification_email
+
+    # robust: a broker that is down must not turn a committed transition into an
+    # error page; the failure is logged and the notification stays unsent.
+    transaction.on_commit(
+        lambda: send_notification_email.delay(notification_id), robust=True
+    )
+
+
+def notify_transition(transition: CaseTransition) -> list[Notification]:
+    """Tell the right people that a case has moved.
+
+    submitted: a receipt to the submitter and a notice to every secretariat user;
+    returned: the owning department's staff and IT leads, with the comment;
+    qualified: the department; approved, rejected or deferred by the Economic
+    Committee: the department, with the decision text. Prioritised and not
+    recommended are confidential until published: see
+    ``notify_prioritisation_published``.
+    Call it inside the transition's transaction.
+    """
+    case = transition.case
+    context = {
+        "case": case,
+        "transition": transition,
+        "actor": transition.actor,
+        "comment": transition.comment.strip(),
+        "case_url": _case_url(case),
+        "department": case.department,
+    }
+    notifications: list[Notification] = []
+    to_state = transition.to_state
+    if to_state == CaseState.SUBMITTED:
+        submitter = transition.actor
+        notifications.append(_create(submitter, KIND_SUBMITTED_RECEIPT, context, case))
+        for user in secretariat_users().exclude(pk=submitter.pk):
+            notifications.append(_create(user, KIND_SUBMITTED, context, case))
+    elif to_state in (CaseState.RETURNED, CaseState.QUALIFIED, *DECISION_STATES):
+        kind = {
+            CaseState.RETURNED: KIND_RETURNED,
+            CaseState.QUALIFIED: KIND_QUALIFIED,
+        }.get(to_state, KIND_DECISION)
+        context["decision"] = CaseState(to_state).label if to_state in DECISION_STATES else ""
+        for user in department_users([case.department_id]):
+            notifications.append(_create(user, kind, context, case))
+    return notifications
+
+
+def notify_prioritisation_published(*, cycle: BudgetCycle) -> list[Notification]:
+    """Tell each department how its qualified cases fared, once the prioritisation is public.
+
+    Until the secretariat publishes the prioritisation it is confidential, so
+    the transitions to prioritised and not recommended notify nobody; the
+    publishing service calls this, inside its transaction, once per cycle. Each
+    message carries the comment of the transition that set the outcome.
+    """
+    outcomes = {
+        CaseState.PRIORITISED: KIND_PRIORITISED,
+        CaseState.NOT_RECOMMENDED: KIND_NOT_RECOMMENDED,
+    }
+    cases = list(
+        InvestmentCase.objects.filter(cycle=cycle, state__in=outcomes)
+        .select_related("department")
+        .prefetch_related(
+            Prefetch(
+                "transitions",
+                queryset=CaseTransition.objects.filter(to_state__in=outcomes).order_by(
+                    "-created_at", "-pk"
+                ),
+                to_attr="outcome_transitions",
+            )
+        )
+        .order_by("department_id", "title", "pk")
+    )
+    users_by_department: dict[int, list[User]] = {}
+    for user in department_users({case.department_id for case in cases}):
+        users_by_department.setdefault(user.department_id, []).append(user)
+    notifications: list[Notification] = []
+    for case in cases:
+        outcome = next(
+            (t for t in case.outcome_transitions if t.to_state == case.state), None
+        )
+        context = {
+            "case": case,
+            "comment": outcome.comment.strip() if outcome else "",
+            "case_url": _case_url(case),
+            "department": case.department,
+        }
+        for user in users_by_department.get(case.department_id, ()):
+            notifications.append(_create(user, outcomes[case.state], context, case))
+    return notifications
+
+
+def notification_send_email(*, notification_id: int) -> bool:
+    """E-mail one notification to its recipient, once.
+
+    The row is locked while the mail is sent, so two deliveries of the same
+    task cannot both send it; a notification already e-mailed, gone, or whose
+    recipient has no address is skipped. An SMTP error rolls back and
+    propagates so that the task retries. Returns whether a mail was sent.
+    """
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(of=("self",))
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.emailed_at is not None:
+            return False
+        if not notification.recipient.email:
+            logger.info("notification %s: recipient has no e-mail address", notification_id)
+            return False
+        send_mail(
+            notification.subject,
+            notification.body,
+            None,
+            [notification.recipient.email],
+        )
+        notification.emailed_at = timezone.now()
+        notification.save(update_fields=["emailed_at"])
+    return True
+
+
+def notification_mark_read(*, actor: User, notification_id: int | None = None) -> int:
+    """Mark one of the actor's notifications, or all of them, as read.
+
+    Only the actor's own notifications are touched. Returns how many changed.
+    """
+    unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    with transaction.atomic():
+        return unread.update(read_at=timezone.now())
+
+
+def send_intake_reminders(*, today: datetime.date | None = None) -> list[Notification]:
+    """Remind departments with drafts that the intake closes in N days.
+
+    N is the setting KK_REMINDER_DAYS_BEFORE_INTAKE_DEADLINE. On that day only,
+    for the current cycle, every staff member and IT lead of a department with
+    drafts gets one reminder. Running it again the same day sends nothing new.
+    """
+    today = today or timezone.localdate()
+    days_before = int(settings.KK_REMINDER_DAYS_BEFORE_INTAKE_DEADLINE)
+    cycle = BudgetCycle.objects.current(today)
+    if cycle is None:
+        return []
+    intake = cycle.phases.filter(kind=PhaseKind.INTAKE).first()
+    if intake is None or (intake.ends_on - today).days != days_before:
+        return []
+    notifications: list[Notification] = []
+    with transaction.atomic():
+        # Serialise runs for this cycle so that two at once cannot both remind.
+        BudgetCycle.objects.select_for_update().get(pk=cycle.pk)
+        drafts = InvestmentCase.objects.filter(cycle=cycle, state=CaseState.DRAFT).order_by(
+            "title", "pk"
+        )
+        drafts_by_department: dict[int, list[InvestmentCase]] = {}
+        for case in drafts:
+            drafts_by_department.setdefault(case.department_id, []).append(case)
+        if not drafts_by_department:
+            return []
+        # "Today" for the once-a-day rule is the day the reminders are written.
+        reminded_today = set(
+            Notification.objects.filter(
+                case__isnull=True,
+                created_at__date=timezone.localdate(),
+                subject__in=_reminder_subjects(cycle, intake.ends_on),
+            ).values_list("recipient_id", flat=True)
+        )
+        for user in department_users(drafts_by_department).select_related("department"):
+            if user.pk in reminded_today:
+                continue
+            context = {
+                "cycle": cycle,
+                "deadline": intake.ends_on,
+                "days_left": days_before,
+                "department": user.department,
+                "drafts": drafts_by_department[user.department_id],
+                "site_url": settings.KK_SITE_URL,
+            }
+            notifications.append(_create(user, KIND_REMINDER, context))
+    return notifications
+
+
+def _reminder_subjects(cycle: BudgetCycle, deadline: datetime.date) -> set[str]:
+    # The reminder has no kind field: it is recognised by its subject, which
+    # names the cycle and the deadline, in every language it can be written in.
+    subjects = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            subjects.add(
+                _subject(
+                    KIND_REMINDER, {"cycle": cycle, "deadline_text": _format_date(deadline)}
+                )
+            )
+    return subjects

@@ -1,0 +1,25 @@
+"""Celery tasks of the process: thin interfaces that load by id and call a service."""
+
+import smtplib
+
+from celery import shared_task
+
+from governance.services import notifications
+
+
+@shared_task(
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=60 * 60,
+    retry_jitter=True,
+    max_retries=8,
+)
+def send_notification_email(notification_id: int) -> bool:
+    """E-mail one notification; retried with growing pauses while the mail server fails."""
+    return notifications.notification_send_email(notification_id=notification_id)
+
+
+@shared_task
+def send_intake_reminders() -> int:
+    """Daily (Celery beat): remind departments with drafts before the intake deadline."""
+    return len(notifications.send_intake_reminders())

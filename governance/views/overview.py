@@ -1,0 +1,153 @@
+"""The secretariat's overview of a cycle: cases per department and state, and who must act."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from governance.models import BudgetCycle, PhaseKind
+from portfolio.models import CaseState, Department, InvestmentCase
+from portfolio.permissions import is_secretariat
+
+# The intake deadline is highlighted from this many days before it.
+DEADLINE_WARNING_DAYS = 14
+
+# Who acts next on the cases in each state: (key, who, what, states).
+WAITING_FOR = [
+    (
+        "department",
+        _("The departments"),
+        _("Finish and submit drafts and returned cases"),
+        (CaseState.DRAFT, CaseState.RETURNED),
+    ),
+    (
+        "secretariat_qualify",
+        _("The secretariat"),
+        _("Qualify or return submitted cases"),
+        (CaseState.SUBMITTED,),
+    ),
+    (
+        "it_directors",
+        _("The IT directors' circle"),
+        _("Prioritise qualified cases"),
+        (CaseState.QUALIFIED,),
+    ),
+    (
+        "secretariat_forward",
+        _("The secretariat"),
+        _("Forward prioritised cases to the Economic Committee"),
+        (CaseState.PRIORITISED,),
+    ),
+    (
+        "committee",
+        _("The Economic Committee"),
+        _("Decide on forwarded cases"),
+        (CaseState.FORWARDED,),
+    ),
+]
+
+# A department has submitted something once a case has left its draft state;
+# a withdrawn case may never have been submitted, so it does not count.
+NOT_SUBMITTED_STATES = (CaseState.DRAFT, CaseState.WITHDRAWN)
+
+
+@dataclass
+class DepartmentRow:
+    department: Department
+    counts: list[int]
+    total: int = 0
+    has_submitted: bool = False
+
+
+@dataclass
+class Overview:
+    cycle: BudgetCycle
+    states: list[CaseState]
+    rows: list[DepartmentRow]
+    state_totals: list[int]
+    total: int
+    intake_deadline: datetime.date | None
+    days_left: int | None
+    deadline_near: bool
+    not_submitted: list[Department]
+    waiting: list[dict] = field(default_factory=list)
+
+
+def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
+    """Count the cycle's cases per department and state in one aggregate query."""
+    states = list(CaseState)
+    departments = list(Department.objects.order_by("name"))
+    counts: dict[tuple[int, str], int] = {
+        (row["department_id"], row["state"]): row["n"]
+        for row in InvestmentCase.objects.filter(cycle=cycle)
+        .order_by()
+        .values("department_id", "state")
+        .annotate(n=Count("pk"))
+    }
+    rows = []
+    for department in departments:
+        row_counts = [counts.get((department.pk, state), 0) for state in states]
+        rows.append(
+            DepartmentRow(
+                department=department,
+                counts=row_counts,
+                total=sum(row_counts),
+                has_submitted=any(
+                    n
+                    for state, n in zip(states, row_counts, strict=True)
+                    if state not in NOT_SUBMITTED_STATES
+                ),
+            )
+        )
+    state_totals = [sum(row.counts[i] for row in rows) for i in range(len(states))]
+    by_state = dict(zip(states, state_totals, strict=True))
+
+    intake = next((p for p in cycle.phases.all() if p.kind == PhaseKind.INTAKE), None)
+    deadline = intake.ends_on if intake else None
+    days_left = (deadline - today).days if deadline else None
+    return Overview(
+        cycle=cycle,
+        states=states,
+        rows=rows,
+        state_totals=state_totals,
+        total=sum(state_totals),
+        intake_deadline=deadline,
+        days_left=days_left,
+        deadline_near=days_left is not None and 0 <= days_left <= DEADLINE_WARNING_DAYS,
+        not_submitted=[row.department for row in rows if not row.has_submitted],
+        waiting=[
+            {
+                "key": key,
+                "who": who,
+                "what": what,
+                "states": [CaseState(s).label for s in waiting_states],
+                "count": sum(by_state[s] for s in waiting_states),
+            }
+            for key, who, what, waiting_states in WAITING_FOR
+        ],
+    )
+
+
+@login_required
+def cycle_overview(request, budget_year: int | None = None):
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    cycles = list(BudgetCycle.objects.order_by("-budget_year"))
+    if budget_year is None:
+        cycle = BudgetCycle.objects.current()
+    else:
+        cycle = next((c for c in cycles if c.budget_year == budget_year), None)
+        if cycle is None:
+            raise Http404("No such cycle.")
+    overview = build_overview(cycle, timezone.localdate()) if cycle else None
+    return render(
+        request,
+        "governance/cycle_overview.html",
+        {"overview": overview, "cycle": cycle, "cycles": cycles},
+    )

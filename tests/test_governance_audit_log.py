@@ -1,0 +1,266 @@
+"""The audit log: every transition and change of a cycle, filtered, paginated and as CSV."""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from governance.models import CaseTransition
+from portfolio.models import CaseEconomyLine, CaseState, EconomyKind, InvestmentCase
+
+from .factories import (
+    BudgetCycleFactory,
+    CasePrincipleFactory,
+    InvestmentCaseFactory,
+    PrincipleFactory,
+    ThemeFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+URL = "/proces/revisionslog/"
+
+
+@pytest.fixture(autouse=True)
+def _urls_and_fast_passwords(settings):
+    settings.ROOT_URLCONF = "tests.governance_urls"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def edit(obj, user, **changes):
+    """Save a change as ``user``, as a request through the history middleware would."""
+    obj._history_user = user
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.save()
+    return obj
+
+
+@pytest.fixture
+def story(cycle, department, other_department, staff, it_lead, outsider):
+    """One case told through every kind of record, one case elsewhere, one in another cycle."""
+    case = InvestmentCaseFactory(
+        title="Fælles booking", cycle=cycle, department=department, created_by=staff
+    )
+    edit(case, staff, title="Fælles booking af lokaler", risk_level="high")
+    case._history_user = staff
+    case.themes.add(ThemeFactory(name="Teknologi og data"))
+    line = edit(
+        CaseEconomyLine(case=case, kind=EconomyKind.INVESTMENT, year=2027, amount=1_000_000),
+        staff,
+    )
+    edit(line, staff, amount=1_250_000)
+    CasePrincipleFactory(
+        case=case, principle=PrincipleFactory(name="Fælles først"), justification="Vi deler"
+    )
+    edit(case, it_lead, state=CaseState.SUBMITTED)
+    CaseTransition.objects.create(
+        case=case, from_state=CaseState.DRAFT, to_state=CaseState.SUBMITTED, actor=it_lead,
+        comment="Klar til kvalificering",
+    )
+    elsewhere = InvestmentCaseFactory(
+        title="Sundhedsdata", cycle=cycle, department=other_department, created_by=outsider
+    )
+    edit(elsewhere, outsider, summary="Nyt resumé")
+    InvestmentCaseFactory(
+        title="Sidste års sag", cycle=BudgetCycleFactory(budget_year=2026),
+        department=department,
+    )
+    return case, elsewhere
+
+
+def entries(response):
+    return list(response.context["page"].paginator.object_list)
+
+
+def test_it_asks_anonymous_visitors_to_log_in(client, cycle):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+@pytest.mark.parametrize("who", ["staff", "it_lead", "director", "committee_reader"])
+def test_it_refuses_everyone_but_the_secretariat_also_the_export(client, cycle, who, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(URL).status_code == 403
+    assert client.get(URL, {"format": "csv"}).status_code == 403
+
+
+def test_it_tells_every_change_and_transition_in_plain_words_newest_first(
+    client, story, secretariat
+):
+    case, elsewhere = story
+    edit(case, secretariat, price_year=2028)
+    client.force_login(secretariat)
+
+    response = client.get(URL)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Fælles booking → Fælles booking af lokaler" in html
+    assert "<strong>Titel:</strong>" in html
+    assert "<strong>Risikoniveau:</strong> — → Høj" in html
+    assert "— → 1. Teknologi og data" in html
+    assert "Økonomi: Investering 2027" in html
+    assert "— → 1.000.000" in html and "1.000.000 → 1.250.000" in html
+    assert "Princip: Fælles først" in html
+    assert "— → Vi deler" in html
+    assert "Kladde → Indsendt" in html and "Klar til kvalificering" in html
+    assert "Nyt resumé" in html
+    assert "<strong>Prisniveau (p/l):</strong> 2027 → 2028" in html
+    assert "Sidste års sag" not in html
+    found = entries(response)
+    assert [e.when for e in found] == sorted((e.when for e in found), reverse=True)
+    assert found[0].case_title == "Fælles booking af lokaler"
+    assert found[0].user == secretariat
+    # The save that only changed the state is told by its transition, not twice.
+    assert sum(1 for e in found if e.kind == "transition") == 1
+    assert not any(e.what == "Sagen er ændret" and not e.changes for e in found)
+
+
+def test_it_filters_by_department(client, story, secretariat, other_department):
+    client.force_login(secretariat)
+    found = entries(client.get(URL, {"department": other_department.pk}))
+    assert found and {e.case_title for e in found} == {"Sundhedsdata"}
+
+
+def test_it_filters_by_user(client, story, secretariat, it_lead):
+    client.force_login(secretariat)
+    found = entries(client.get(URL, {"user": it_lead.pk}))
+    assert [e.kind for e in found] == ["transition"]
+    assert found[0].user == it_lead
+
+
+def test_it_filters_by_case(client, story, secretariat):
+    case, elsewhere = story
+    client.force_login(secretariat)
+    found = entries(client.get(URL, {"case": case.pk}))
+    assert len(found) >= 7
+    assert {e.case_id for e in found} == {case.pk}
+
+
+def test_it_filters_by_date_range(client, story, secretariat):
+    case, elsewhere = story
+    ten_days_ago = timezone.now() - datetime.timedelta(days=10)
+    InvestmentCase.history.filter(id=elsewhere.pk).update(history_date=ten_days_ago)
+    today = timezone.localdate()
+    client.force_login(secretariat)
+
+    recent = entries(client.get(URL, {"date_from": today.isoformat()}))
+    old = entries(client.get(URL, {"date_to": (today - datetime.timedelta(days=5)).isoformat()}))
+
+    assert recent and elsewhere.pk not in {e.case_id for e in recent}
+    assert old and {e.case_id for e in old} == {elsewhere.pk}
+
+
+def test_it_explains_a_date_range_that_ends_before_it_starts(client, story, secretariat):
+    client.force_login(secretariat)
+    response = client.get(URL, {"date_from": "2026-05-02", "date_to": "2026-05-01"})
+
+    html = response.content.decode()
+    assert "Slutdatoen kan ikke ligge før startdatoen." in html
+    assert 'value="2026-05-02"' in html
+    assert 'aria-describedby="id_date_to-error"' in html
+    assert 'id="id_date_to-error"' in html
+    assert entries(response) == []
+
+
+def test_the_filter_form_has_a_label_for_every_field(client, cycle, secretariat):
+    client.force_login(secretariat)
+    html = client.get(URL).content.decode()
+    for name in ("cycle", "department", "user", "case", "date_from", "date_to"):
+        assert f'<label class="form-label" for="id_{name}">' in html
+        assert f'id="id_{name}"' in html
+
+
+def test_the_csv_export_uses_the_filters_and_opens_in_danish_excel(
+    client, story, secretariat, department
+):
+    case, elsewhere = story
+    edit(case, secretariat, dependencies="=SUM(A1:A2)")
+    client.force_login(secretariat)
+
+    response = client.get(URL, {"format": "csv", "department": department.pk})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="revisionslog-2027.csv"'
+    raw = response.content
+    assert raw.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == [
+        "Tidspunkt", "Bruger", "Forvaltning", "Sagsnummer", "Sag", "Hændelse",
+        "Hvad er ændret", "Kommentar",
+    ]
+    body = rows[1:]
+    assert len(body) == len(entries(client.get(URL, {"department": department.pk})))
+    assert all(row[2] == "Beskæftigelses- og Integrationsforvaltningen" for row in body)
+    assert not any("Sundhedsdata" in row for row in body)
+    assert any(
+        row[6] == "Titel: Fælles booking → Fælles booking af lokaler; Risikoniveau: — → Høj"
+        for row in body
+    )
+    assert any(row[5] == "Overgang" and row[7] == "Klar til kvalificering" for row in body)
+    assert any(row[6] == "Afhængigheder: — → =SUM(A1:A2)" for row in body)
+
+
+def test_a_cell_that_starts_like_a_formula_is_exported_as_text(client, cycle, department,
+                                                               secretariat, staff):
+    InvestmentCaseFactory(title="=HYPERLINK(\"x\")", cycle=cycle, department=department)
+    client.force_login(secretariat)
+
+    response = client.get(URL, {"format": "csv"})
+
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][4] == "'=HYPERLINK(\"x\")"
+
+
+def test_the_query_count_does_not_grow_with_the_rows(
+    client, cycle, department, staff, secretariat
+):
+    client.force_login(secretariat)
+
+    def measure(params=None):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL, params or {}).status_code == 200
+        return len(queries)
+
+    InvestmentCaseFactory(cycle=cycle, department=department)
+    few = measure()
+    theme = ThemeFactory()
+    for n in range(30):
+        case = InvestmentCaseFactory(cycle=cycle, department=department, created_by=staff)
+        edit(case, staff, title=f"Ny titel {n}")
+        case.themes.add(theme)
+        edit(CaseEconomyLine(case=case, kind=EconomyKind.OPERATING, year=2028, amount=5), staff)
+        CasePrincipleFactory(case=case)
+        CaseTransition.objects.create(
+            case=case, from_state=CaseState.DRAFT, to_state=CaseState.SUBMITTED, actor=staff
+        )
+    many = measure()
+    many_csv = measure({"format": "csv"})
+
+    assert few == many
+    assert many_csv <= many
+    assert many <= 30
+
+
+def test_it_pages_through_many_entries_and_keeps_the_filters(
+    client, cycle, department, staff, secretariat
+):
+    for n in range(30):
+        edit(InvestmentCaseFactory(cycle=cycle, department=department), staff, title=f"T{n}")
+    client.force_login(secretariat)
+
+    first = client.get(URL, {"department": department.pk})
+    second = client.get(URL, {"department": department.pk, "page": 2})
+
+    assert first.context["page"].paginator.count == 60
+    assert len(first.context["page"].object_list) == 50
+    assert len(second.context["page"].object_list) == 10
+    assert f"department={department.pk}&amp;page=2" in first.content.decode()
