@@ -32,7 +32,7 @@ def meeting_list(request):
     cycle = chosen_cycle(request)
     form = None
     if is_secretariat(request.user):
-        form = MeetingForm(request.POST or None)
+        form = MeetingForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             meeting = meeting_create(actor=request.user, cycle=cycle, **form.cleaned_data)
             messages.success(request, _("The meeting is registered."))
@@ -62,7 +62,9 @@ def forward_cases(request):
         cycle=cycle, state=CaseState.PRIORITISED
     ).select_related("department", "assessment")
     form = ForwardForm(
-        request.POST or None, cases=cases, meetings=cycle.committee_meetings.all()
+        request.POST if request.method == "POST" else None,
+        cases=cases,
+        meetings=cycle.committee_meetings.all(),
     )
     phase_open = _committee_phase_open(cycle)
     error = None

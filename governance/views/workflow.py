@@ -44,7 +44,9 @@ def case_action(request, pk: int, action: str):
     back = safe_next(request, case_url)
     override = needs_override(case, spec) and is_secretariat(request.user)
     form = TransitionForm(
-        request.POST or None, needs_comment=spec.needs_comment, needs_override=override
+        request.POST if request.method == "POST" else None,
+        needs_comment=spec.needs_comment,
+        needs_override=override,
     )
     error = None
     if request.method == "POST" and form.is_valid():
