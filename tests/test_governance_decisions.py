@@ -287,3 +287,55 @@ def test_committee_reader_cannot_post_a_decision(client, forwarded, meeting, com
     url = reverse("governance:decide-all", args=[meeting.pk])
     assert client.post(url, {"all-outcome": "approved", "all-text": TEXT}).status_code == 403
     assert not Decision.objects.exists()
+
+
+def test_a_case_travels_the_whole_cycle_and_its_story_is_on_its_timeline(
+    department, cycle, staff, it_lead, secretariat, director
+):
+    from governance.services.prioritisation import assessment_save, prioritisation_publish
+    from governance.services.workflow import (
+        case_complete,
+        case_qualify,
+        case_return,
+        case_start,
+        case_submit,
+    )
+
+    from .governance_helpers import complete_case
+
+    case = complete_case(department=department, cycle=cycle, created_by=staff)
+    open_phases(cycle, PhaseKind.INTAKE)
+    case_submit(actor=it_lead, case_pk=case.pk)
+    open_phases(cycle, PhaseKind.QUALIFICATION)
+    case_return(actor=secretariat, case_pk=case.pk, comment="Uddyb gevinsterne.")
+    case_submit(actor=it_lead, case_pk=case.pk, comment="Gevinster uddybet.")
+    case_qualify(actor=secretariat, case_pk=case.pk)
+    open_phases(cycle, PhaseKind.PRIORITISATION)
+    assessment_save(actor=director, case_pk=case.pk, score=5, rank=1,
+                    recommendation="prioritise", reason="Skalerbar.")
+    prioritisation_publish(actor=secretariat, cycle=cycle)
+    open_phases(cycle, PhaseKind.BUDGET_NEGOTIATIONS)
+    meeting = meeting_create(actor=secretariat, cycle=cycle, held_on=datetime.date(2026, 9, 10),
+                             title="Budget 2027")
+    cases_forward(actor=secretariat, case_pks=[case.pk], meeting=meeting)
+    case_decide(actor=secretariat, case_pk=case.pk, meeting=meeting,
+                outcome=DecisionOutcome.APPROVED, text=TEXT)
+    open_phases(cycle)
+    case_start(actor=it_lead, case_pk=case.pk)
+    case_complete(actor=it_lead, case_pk=case.pk)
+
+    story = list(case.transitions.values_list("from_state", "to_state", "actor__username"))
+    assert story == [
+        ("draft", "submitted", "bif-itlead"),
+        ("submitted", "returned", "secretariat"),
+        ("returned", "submitted", "bif-itlead"),
+        ("submitted", "qualified", "secretariat"),
+        ("qualified", "prioritised", "secretariat"),
+        ("prioritised", "forwarded", "secretariat"),
+        ("forwarded", "approved", "secretariat"),
+        ("approved", "in_progress", "bif-itlead"),
+        ("in_progress", "completed", "bif-itlead"),
+    ]
+    case.refresh_from_db()
+    assert case.state == CaseState.COMPLETED
+    assert case.version == 10
