@@ -170,6 +170,19 @@ def test_page_sends_anonymous_to_login(client):
     assert response["Location"].startswith("/login/")
 
 
+def test_export_sends_anonymous_to_login(client):
+    response = client.get(EXPORT)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_export_does_not_let_a_title_run_as_a_formula(client, department, cycle, director):
+    case_in(CaseState.QUALIFIED, department=department, cycle=cycle, title="=HYPERLINK(1)")
+    client.force_login(director)
+    export = client.get(EXPORT).content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in export
+
+
 def test_department_sees_no_scores_before_publication(client, assessed, it_lead):
     client.force_login(it_lead)
 

@@ -159,6 +159,12 @@ def prioritisation_publish_view(request, cycle_pk: int):
     return redirect(reverse("governance:prioritisation") + f"?cycle={cycle.pk}")
 
 
+def _cell(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 @login_required
 def prioritisation_export(request):
     """The prioritisation list as CSV, under the same confidentiality as the page."""
@@ -176,7 +182,8 @@ def prioritisation_export(request):
     )
     for case, assessment in prioritisation_rows(request.user, cycle):
         writer.writerow(
-            [
+            _cell(value)
+            for value in (
                 case.title,
                 case.department.code,
                 case.get_state_display(),
@@ -184,6 +191,6 @@ def prioritisation_export(request):
                 (assessment.rank or "") if assessment else "",
                 assessment.get_recommendation_display() if assessment else "",
                 assessment.reason if assessment else "",
-            ]
+            )
         )
     return response
