@@ -258,3 +258,17 @@ def test_the_return_comment_is_shown_while_the_case_is_returned(
     workflow.case_submit(actor=it_lead, case_pk=submitted.pk)
     submitted.refresh_from_db()
     assert latest_return(submitted) is None
+
+
+def test_the_case_page_gets_the_workflow_context_without_importing_governance(
+    department, cycle, it_lead
+):
+    from portfolio.case_page import case_page_context
+
+    open_phases(cycle, PhaseKind.INTAKE)
+    draft = complete_case(department=department, cycle=cycle)
+    context = case_page_context(it_lead, draft)
+    assert [a.name for a in context["workflow_actions"]] == ["submit", "withdraw"]
+    assert context["return_transition"] is None
+    assert context["assessment"] is None
+    assert context["decisions"] == []
