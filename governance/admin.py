@@ -1,7 +1,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import BudgetCycle, CaseTransition, Notification, Phase
+from .models import (
+    Assessment,
+    BudgetCycle,
+    CaseTransition,
+    CommitteeMeeting,
+    Decision,
+    Notification,
+    Phase,
+    PrioritisationRound,
+)
 
 
 class PhaseInline(admin.TabularInline):
@@ -52,3 +61,33 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_filter = ("read_at", "emailed_at")
     search_fields = ("subject", "body", "recipient__username")
     list_select_related = ("recipient", "case")
+
+
+class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """The workflow's records change only through the services, which check the
+    rules; the admin shows them and their history."""
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "score", "rank", "recommendation", "assessed_by", "updated_at"]
+    list_filter = ["recommendation", "case__cycle"]
+    list_select_related = ["case", "assessed_by"]
+
+
+@admin.register(PrioritisationRound)
+class PrioritisationRoundAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["cycle", "published_at", "published_by"]
+
+
+@admin.register(CommitteeMeeting)
+class CommitteeMeetingAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["held_on", "title", "cycle"]
+    list_filter = ["cycle"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["case", "outcome", "decided_on", "meeting", "recorded_by"]
+    list_filter = ["outcome", "meeting__cycle"]
+    list_select_related = ["case", "meeting", "recorded_by"]

@@ -4,3 +4,12 @@ from django.apps import AppConfig
 class GovernanceConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'governance'
+
+    def ready(self):
+        # The case page lives in portfolio, which does not import governance:
+        # hand it the workflow's part of the page through its registry.
+        from portfolio.case_page import register_case_page_context
+
+        from .actions import case_workflow_context
+
+        register_case_page_context(case_workflow_context)

@@ -2,8 +2,11 @@
 
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -183,3 +186,206 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.subject
+
+
+class Recommendation(models.TextChoices):
+    PRIORITISE = "prioritise", _("Prioritise")
+    NOT_RECOMMENDED = "not_recommended", _("Not recommended")
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The assessments this user may read: THE pre-decisional confidentiality rule.
+
+        Scores, ranks and recommendations are the IT directors' circle's working
+        material: the circle and the secretariat read all of them; everybody
+        else reads only those of the cases they may read, and only once the
+        secretariat has published the prioritisation of the case's cycle.
+        """
+        from portfolio.models import InvestmentCase
+        from portfolio.permissions import can_see_unpublished_assessments
+
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if can_see_unpublished_assessments(user):
+            return self.all()
+        return self.filter(
+            case__in=InvestmentCase.objects.visible_to(user),
+            case__cycle__prioritisation__isnull=False,
+        )
+
+
+class Assessment(models.Model):
+    """The IT directors' circle's assessment of one qualified case.
+
+    Confidential until the secretariat publishes the cycle's prioritisation:
+    read it through ``Assessment.objects.visible_to(user)``.
+    """
+
+    case = models.OneToOneField(
+        "portfolio.InvestmentCase",
+        on_delete=models.CASCADE,
+        related_name="assessment",
+        verbose_name=_("case"),
+    )
+    score = models.PositiveSmallIntegerField(
+        _("score (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rank = models.PositiveSmallIntegerField(
+        _("rank"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    recommendation = models.CharField(
+        _("recommendation"), max_length=20, choices=Recommendation.choices, blank=True
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    assessed_by = models.ForeignKey(
+        "portfolio.User",
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("assessed by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = [models.F("rank").asc(nulls_last=True), "-score", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5),
+                name="assessment_score_range",
+                violation_error_message=_("The score is from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case}: {self.score}"
+
+    def clean(self):
+        # The department is told why its case was not recommended.
+        if self.recommendation == Recommendation.NOT_RECOMMENDED and not self.reason.strip():
+            raise ValidationError(
+                {"reason": _("Explain why the case is not recommended.")}
+            )
+
+
+class PrioritisationRound(models.Model):
+    """The publication of a cycle's prioritisation by the secretariat.
+
+    Until it exists, the IT directors' scores, ranks and recommendations for
+    the cycle are confidential; publishing moves the qualified cases on.
+    """
+
+    cycle = models.OneToOneField(
+        BudgetCycle,
+        on_delete=models.PROTECT,
+        related_name="prioritisation",
+        verbose_name=_("cycle"),
+    )
+    published_at = models.DateTimeField(_("published"), default=timezone.now)
+    published_by = models.ForeignKey(
+        "portfolio.User",
+        on_delete=models.PROTECT,
+        related_name="published_prioritisations",
+        verbose_name=_("published by"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("published prioritisation")
+        verbose_name_plural = _("published prioritisations")
+
+    def __str__(self):
+        return _("Prioritisation for %(cycle)s") % {"cycle": self.cycle}
+
+
+class CommitteeMeeting(models.Model):
+    """A meeting of the Economic Committee (ØU) that the plan is put before."""
+
+    cycle = models.ForeignKey(
+        BudgetCycle,
+        on_delete=models.PROTECT,
+        related_name="committee_meetings",
+        verbose_name=_("cycle"),
+    )
+    held_on = models.DateField(_("meeting date"))
+    title = models.CharField(_("agenda item"), max_length=250)
+    cases = models.ManyToManyField(
+        "portfolio.InvestmentCase",
+        blank=True,
+        related_name="committee_meetings",
+        verbose_name=_("cases"),
+    )
+    created_by = models.ForeignKey(
+        "portfolio.User",
+        on_delete=models.PROTECT,
+        related_name="created_meetings",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords(m2m_fields=[cases])
+
+    class Meta:
+        verbose_name = _("Economic Committee meeting")
+        verbose_name_plural = _("Economic Committee meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self):
+        return f"{date_format(self.held_on, 'SHORT_DATE_FORMAT')}: {self.title}"
+
+
+class DecisionOutcome(models.TextChoices):
+    # The values are the case states the decision moves a case to.
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    DEFERRED = "deferred", _("Deferred")
+
+
+class Decision(models.Model):
+    """The Economic Committee's decision on one case at one meeting."""
+
+    case = models.ForeignKey(
+        "portfolio.InvestmentCase",
+        on_delete=models.CASCADE,
+        related_name="decisions",
+        verbose_name=_("case"),
+    )
+    meeting = models.ForeignKey(
+        CommitteeMeeting,
+        on_delete=models.PROTECT,
+        related_name="decisions",
+        verbose_name=_("meeting"),
+    )
+    outcome = models.CharField(_("decision"), max_length=20, choices=DecisionOutcome.choices)
+    text = models.TextField(_("decision text"))
+    decided_on = models.DateField(_("decided on"))
+    recorded_by = models.ForeignKey(
+        "portfolio.User",
+        on_delete=models.PROTECT,
+        related_name="recorded_decisions",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "meeting"],
+                name="decision_unique_per_meeting",
+                violation_error_message=_("The case already has a decision from this meeting."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.case}: {self.get_outcome_display()}"
