@@ -3,6 +3,7 @@ department, a director, the secretariat and a committee reader."""
 
 import pytest
 
+from kkdigital.celery import app as celery_app
 from portfolio.models import Role
 
 from .factories import BudgetCycleFactory, DepartmentFactory, UserFactory
@@ -21,6 +22,20 @@ def _plain_static_storage(settings):
 def _fast_password_hashing(settings):
     # Full-strength hashing makes every user fixture cost a quarter of a second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process(request):
+    """Run tasks in-process even when REDIS_URL names a real broker (as in CI), so a
+    test's e-mail never waits in Redis for a worker; the worker test opts out."""
+    if request.node.get_closest_marker("celery_worker"):
+        yield
+        return
+    before = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
+    celery_app.conf.task_always_eager = True
+    celery_app.conf.task_eager_propagates = True
+    yield
+    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
 
 
 @pytest.fixture

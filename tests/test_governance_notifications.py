@@ -36,16 +36,6 @@ def _urls_and_fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def eager_celery():
-    # Tasks run in-process here even when REDIS_URL points at a real broker.
-    before = (celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates)
-    celery_app.conf.task_always_eager = True
-    celery_app.conf.task_eager_propagates = True
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
-
-
 @pytest.fixture
 def case(cycle, department, staff):
     return InvestmentCaseFactory(

@@ -11,6 +11,7 @@ from governance.models import (
     PrioritisationRound,
     Recommendation,
 )
+from governance.services.notifications import notify_prioritisation_published
 from governance.services.workflow import TransitionError, case_prioritise
 from portfolio import permissions
 from portfolio.models import CaseState, InvestmentCase
@@ -103,4 +104,5 @@ def prioritisation_publish(
         publication.full_clean()
         publication._history_user = actor
         publication.save()
+        notify_prioritisation_published(cycle=cycle)
     return publication

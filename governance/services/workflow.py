@@ -20,6 +20,7 @@ from governance.models import (
     DecisionOutcome,
     PhaseKind,
 )
+from governance.services.notifications import notify_transition
 from portfolio import permissions
 from portfolio.models import CaseState, InvestmentCase
 
@@ -151,6 +152,8 @@ def _transition(
         )
         record.full_clean()
         record.save()
+        # Same transaction: a refused or rolled-back transition notifies nobody.
+        notify_transition(record)
     return record
 
 
