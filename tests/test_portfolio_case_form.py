@@ -2,10 +2,12 @@
 time, type amounts as they write them, and check whether the case is ready."""
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from portfolio.models import CaseEconomyLine, CasePrinciple, CaseState, InvestmentCase
+from portfolio.services import CaseData, case_create
 
 from .factories import (
     CaseEconomyLineFactory,
@@ -375,3 +377,28 @@ def test_check_tells_when_the_case_is_ready_for_the_it_lead(client, draft, staff
     assert 'class="alert alert-success"' in html
     assert draft.department.name in html
     assert draft.state == CaseState.DRAFT
+
+
+def test_a_rule_the_model_refuses_shows_next_to_its_field_and_saves_nothing(
+    client, draft, staff, monkeypatch
+):
+    def refuse(case):
+        raise ValidationError({"summary": "Modellen afviser resuméet."})
+
+    monkeypatch.setattr(InvestmentCase, "clean", refuse)
+    client.force_login(staff)
+    response = post_edit(client, draft, minimal(summary="Nyt resumé"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="id_summary-error"' in html
+    assert "Modellen afviser resuméet." in html
+    draft.refresh_from_db()
+    assert (draft.summary, draft.version) == ("Et fælles system for hele kommunen.", 1)
+
+
+@pytest.mark.parametrize("who", ["director", "secretariat", "committee_reader"])
+def test_the_create_service_checks_permission_itself(cycle, who, request):
+    with pytest.raises(PermissionDenied):
+        case_create(actor=request.getfixturevalue(who), cycle=cycle,
+                    data=CaseData(fields={"title": "Uden forvaltning"}))
+    assert not InvestmentCase.objects.exists()

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from ..economy import EconomyTable
@@ -36,6 +37,7 @@ class FieldView:
     bound: object = None
     errors: list[str] = field(default_factory=list)
     anchor: str = ""
+    label: str = ""
 
     @property
     def error_id(self) -> str:
@@ -61,10 +63,14 @@ def case_create_view(request):
         form = CaseForm(request.POST, department=department)
         economy = EconomyForm(request.POST, years=cycle.out_years)
         if form.is_valid() and economy.is_valid():
-            case = case_create(
-                actor=request.user, cycle=cycle, data=form.case_data(economy.amounts())
-            )
-            return _after_save(request, case)
+            try:
+                case = case_create(
+                    actor=request.user, cycle=cycle, data=form.case_data(economy.amounts())
+                )
+            except ValidationError as error:
+                _add_model_errors(form, error)
+            else:
+                return _after_save(request, case)
     else:
         form = CaseForm(department=department)
         economy = EconomyForm(years=cycle.out_years)
@@ -89,6 +95,8 @@ def case_edit_view(request, pk):
                     expected_version=form.cleaned_data.get("version") or 0,
                     data=form.case_data(economy.amounts()),
                 )
+            except ValidationError as error:
+                _add_model_errors(form, error)
             except CaseConflict as error:
                 conflict = error
                 # Keep what this person typed, but save it next time against the
@@ -119,6 +127,15 @@ def case_edit_view(request, pk):
     if conflict is not None:
         response.status_code = 409
     return response
+
+
+def _add_model_errors(form, error: ValidationError) -> None:
+    """Show a rule the model refused next to its field, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
 
 
 def _after_save(request, case):
@@ -214,12 +231,14 @@ def _field_views(form, economy, problems) -> dict[str, FieldView]:
     principle_fields = form.principle_fields()
     views["principles"] = FieldView(
         name="principles",
+        label=_("Principles"),
         errors=list(problems.get("principles", [])),
         anchor=principle_fields[0][1].auto_id if principle_fields else "forankring",
     )
     first_cell = economy[economy.cell_name("investment", economy.years[0])]
     views["economy"] = FieldView(
         name="economy",
+        label=_("Economy"),
         errors=[str(e) for e in economy.non_field_errors()] + list(problems.get("economy", [])),
         anchor=first_cell.auto_id,
     )
@@ -251,13 +270,16 @@ def _summary(fields, form, economy) -> list[dict]:
         if name == "economy":
             order += [f"eco-{cell}" for cell in economy.fields]
     seen = set()
-    links = []
+    links = [
+        {"anchor": "sektion-grundlag", "message": str(message), "label": ""}
+        for message in form.non_field_errors()
+    ]
     for name in [*order, *fields]:
         if name in seen or name not in fields:
             continue
         seen.add(name)
         view = fields[name]
-        label = view.bound.label if view.bound is not None else ""
+        label = view.bound.label if view.bound is not None else view.label
         for message in view.errors:
             links.append({"anchor": view.anchor, "message": message, "label": label})
     return links
