@@ -5,6 +5,7 @@ import os
 import shutil
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext
@@ -42,6 +43,9 @@ def browser(monkeypatch):
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield browser
         browser.close()
+        # While Playwright's loop runs, the ORM calls of the test get their own
+        # connection; close it so that the test database can be dropped.
+        connections.close_all()
 
 
 def label(name):
