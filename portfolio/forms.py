@@ -84,6 +84,7 @@ class CaseForm(forms.ModelForm):
         label=_("Does the case have green requirements?"),
         choices=YES_NO,
         coerce=_yes,
+        empty_value=False,
         widget=forms.RadioSelect,
         initial=False,
         required=False,
@@ -122,6 +123,10 @@ class CaseForm(forms.ModelForm):
         self.fields["risk_level"].choices = [("", _("Choose …")), *self.fields[
             "risk_level"
         ].choices[1:]]
+        # A choice with a default (scope, type) may be left out of a draft: the
+        # case keeps what it has.
+        for name in ("scope", "case_type"):
+            self.fields[name].required = False
         self.principles = list(Principle.objects.all())
         existing = {}
         if self.instance.pk:
@@ -162,7 +167,11 @@ class CaseForm(forms.ModelForm):
         """What the services write, from the cleaned form and the economy."""
         data = self.cleaned_data
         return CaseData(
-            fields={name: data[name] for name in CASE_FORM_FIELDS if name in data},
+            fields={
+                name: data[name]
+                for name in CASE_FORM_FIELDS
+                if name in data and not (name in ("scope", "case_type") and not data[name])
+            },
             participating_departments=list(data.get("participating_departments") or []),
             themes=list(data.get("themes") or []),
             potentials=list(data.get("potentials") or []),

@@ -211,9 +211,12 @@ def test_it_creates_a_draft_for_the_users_department_in_the_current_cycle(
 
 def test_a_draft_can_be_saved_with_only_a_title(client, staff, cycle, frame):
     client.force_login(staff)
-    assert client.post(CREATE_URL, minimal()).status_code == 302
+    assert client.post(CREATE_URL, {"title": "Kun en titel"}).status_code == 302
     case = InvestmentCase.objects.get()
     assert case.summary == ""
+    assert (case.scope, case.case_type, case.green_requirements) == (
+        "department", "digital_solution", False
+    )
     assert case.submission_problems()  # incomplete, and saved all the same
 
 
