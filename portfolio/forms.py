@@ -123,6 +123,9 @@ class CaseForm(forms.ModelForm):
         self.fields["risk_level"].choices = [("", _("Choose …")), *self.fields[
             "risk_level"
         ].choices[1:]]
+        self.fields["title"].error_messages["required"] = _(
+            "Give the case a title; a draft needs one to be found again."
+        )
         # A choice with a default (scope, type) may be left out of a draft: the
         # case keeps what it has.
         for name in ("scope", "case_type"):
@@ -142,8 +145,10 @@ class CaseForm(forms.ModelForm):
                 initial=existing.get(principle.pk, ""),
             )
 
-        for bound_field in self.fields.values():
-            _add_dkfds_class(bound_field.widget)
+        for name, form_field in self.fields.items():
+            _add_dkfds_class(form_field.widget)
+            if form_field.help_text or name == "depends_on_it_service_centres":
+                form_field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
     @staticmethod
     def principle_field_name(principle) -> str:

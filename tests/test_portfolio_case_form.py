@@ -227,6 +227,7 @@ def test_a_draft_needs_a_title_and_keeps_what_was_typed(client, staff, cycle, fr
     assert response.status_code == 200
     assert 'id="id_title-error"' in html
     assert 'href="#id_title"' in html
+    assert 'aria-describedby="id_title-hint id_title-error"' in html
     assert "Halvt skrevet resumé" in html
     assert not InvestmentCase.objects.exists()
 
@@ -302,6 +303,7 @@ def test_a_bad_amount_is_refused_next_to_its_cell_and_kept(client, draft, staff)
     assert 'id="id_eco-gain_2028-error"' in html
     assert 'href="#id_eco-investment_2027"' in html
     assert 'aria-describedby="id_eco-investment_2027-error"' in html
+    assert html.count('class="sidenav-error"') == 1  # the economy section only
     draft.refresh_from_db()
     assert draft.title == "Ny jobportal"
     assert draft.version == 1

@@ -182,9 +182,17 @@ def _render(request, *, form, economy, cycle, case, problems=None, checked=False
         "checked": checked,
         "ready": checked and not problems,
         "conflict": conflict,
-        "section_errors": {FIELD_SECTIONS.get(name) for name, f in fields.items() if f.errors},
+        "section_errors": {_section_of(name) for name, f in fields.items() if f.errors},
     }
     return render(request, "portfolio/case_form.html", context)
+
+
+def _section_of(name: str) -> str:
+    if name.startswith("eco-"):
+        return "oekonomi"
+    if name.startswith("principle_"):
+        return "forankring"
+    return FIELD_SECTIONS.get(name, "grundlag")
 
 
 def _typed_lines(economy):
