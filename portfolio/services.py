@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kkdigital.lib.money import format_kr
+from strategy.models import Potential, Principle, Theme
 
-from .models import CaseEconomyLine, CasePrinciple, EconomyKind, InvestmentCase
+from .models import CaseEconomyLine, CasePrinciple, Department, EconomyKind, InvestmentCase
 from .permissions import can_create_case, can_edit_case
 
 # The case's own fields that the department writes in the case form.
@@ -273,10 +274,6 @@ def case_conflict(case: InvestmentCase, expected_version: int) -> CaseConflict:
 
 def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
     """The differences between two snapshots, in the words of the case form."""
-    from strategy.models import Potential, Principle, Theme
-
-    from .models import Department
-
     meta = InvestmentCase._meta
     changes: list[Change] = []
     for name in CASE_FORM_FIELDS:
