@@ -27,7 +27,7 @@ from ..models import (
     EconomyKind,
     InvestmentCase,
 )
-from ..permissions import can_edit_case, get_case_for, is_department_user
+from ..permissions import can_edit_case, get_case_for, is_department_user, is_secretariat
 from ..timeline import build_timeline, group_timeline
 
 # The cycle model belongs to governance, which portfolio does not import.
@@ -196,8 +196,8 @@ def department_plan(request, department_code, budget_year):
         rows.append(
             {
                 "case": case,
-                "investment": table.row(EconomyKind.INVESTMENT).total,
-                "net_permanent": table.permanent_total,
+                "investment": table.row_total(EconomyKind.INVESTMENT),
+                "net_permanent": table.column_total(None),
             }
         )
     investments = [r for r in rows if r["case"].case_type != CaseType.RETENDER]
@@ -210,8 +210,8 @@ def department_plan(request, department_code, budget_year):
 
     all_lines = [line for case in cases for line in case.economy_lines.all()]
     price_years = sorted({case.price_year for case in cases})
-    economy = EconomyTable.from_lines(
-        cycle.out_years, all_lines, price_years[0] if len(price_years) == 1 else None
+    economy = EconomyTable(
+        cycle.out_years, all_lines, price_year=price_years[0] if len(price_years) == 1 else None
     )
     theme_counts = Counter(theme.pk for case in cases for theme in case.themes.all())
     principle_counts = Counter(
@@ -238,8 +238,9 @@ def department_plan(request, department_code, budget_year):
                 {"principle": principle, "count": principle_counts.get(principle.pk, 0)}
                 for principle in Principle.objects.order_by("number")
             ],
-            "is_own_department": is_department_user(request.user)
-            and request.user.department_id == department.pk,
+            # Only they and the secretariat see every case of the department.
+            "sees_all_cases": is_secretariat(request.user)
+            or (is_department_user(request.user) and request.user.department_id == department.pk),
         },
     )
 
