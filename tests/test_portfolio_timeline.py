@@ -191,9 +191,7 @@ def test_the_case_page_shows_the_timeline_in_danish(client, case, author):
     assert "3. marts 2027 kl. 14.05" in page
 
 
-def test_it_reads_each_history_table_once_however_long_the_history(
-    department, cycle, author
-):
+def test_it_reads_each_history_table_once_however_long_the_history(department, cycle, author):
     frame = strategy_frame()
     counts = []
     for edits in (1, 12):
