@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from portfolio.models import CaseState, CaseType
 
-from .factories import BudgetCycleFactory, InvestmentCaseFactory
+from .factories import BudgetCycleFactory, DepartmentFactory, InvestmentCaseFactory
 from .portfolio_read_data import fast_passwords, full_case, strategy_frame  # noqa: F401
 
 
@@ -156,3 +156,13 @@ def test_it_runs_the_same_number_of_queries_for_3_and_30_cases(
         with django_assert_max_num_queries(17):
             response = client.get(plan_url())
         assert response.context["case_count"] == total
+
+
+def test_a_department_code_with_danish_letters_works_in_the_address(client, secretariat, cycle):
+    DepartmentFactory(code="ØKF", name="Økonomiforvaltningen ØKF", note_prefix="ØF")
+    client.force_login(secretariat)
+    url = plan_url("ØKF")
+    assert "%C3%98KF" in url
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["department"].code == "ØKF"

@@ -41,7 +41,6 @@ LIST_COLUMNS = [
     ("department", _("Department")),
     (None, _("Type")),
     ("state", _("State")),
-    (None, _("Budget")),
     ("investment", _("Investment")),
     ("updated", _("Updated")),
 ]
