@@ -1,7 +1,7 @@
 """The case list: who sees which cases, filters, search, sorting, paging, query count."""
 
 import pytest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from portfolio.models import CaseEconomyLine, CaseScope, CaseState, CaseType, EconomyKind
 
@@ -241,3 +241,15 @@ def test_it_runs_the_same_number_of_queries_for_3_and_30_cases(
         with django_assert_max_num_queries(16):
             response = client.get(URL, {"department": "", "sort": "-investment"})
         assert len(response.context["page_obj"]) == min(total, 25)
+
+
+def test_it_offers_a_new_case_only_to_department_users(client, staff, director, db):
+    try:
+        reverse("portfolio:case-create")
+        form_exists = True
+    except NoReverseMatch:
+        form_exists = False
+    client.force_login(director)
+    assert client.get(URL).context["create_url"] is None
+    client.force_login(staff)
+    assert (client.get(URL).context["create_url"] is not None) == form_exists

@@ -27,7 +27,13 @@ from ..models import (
     EconomyKind,
     InvestmentCase,
 )
-from ..permissions import can_edit_case, get_case_for, is_department_user, is_secretariat
+from ..permissions import (
+    can_create_case,
+    can_edit_case,
+    get_case_for,
+    is_department_user,
+    is_secretariat,
+)
 from ..timeline import build_timeline, group_timeline
 
 # The cycle model belongs to governance, which portfolio does not import.
@@ -111,6 +117,9 @@ def case_list(request):
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "headers": _list_headers(current_sort),
             "own_department": own_department,
+            "create_url": _url_if_exists("portfolio:case-create")
+            if can_create_case(user)
+            else None,
             "showing_own": showing_own,
             "filtered": any(
                 criteria.get(name) for name in form.fields if name not in ("sort", "department")
@@ -119,10 +128,10 @@ def case_list(request):
     )
 
 
-def _edit_url(case) -> str | None:
+def _url_if_exists(name: str, *args) -> str | None:
     # The case form lives on another branch until the merge; link it once it exists.
     try:
-        return reverse("portfolio:case-edit", args=[case.pk])
+        return reverse(name, args=args)
     except NoReverseMatch:
         return None
 
@@ -157,7 +166,7 @@ def case_detail(request, pk):
             "case": case,
             "economy": EconomyTable.for_case(case),
             "timeline": group_timeline(build_timeline(case)),
-            "edit_url": _edit_url(case) if may_edit else None,
+            "edit_url": _url_if_exists("portfolio:case-edit", case.pk) if may_edit else None,
             "problems": problems,
         },
     )
