@@ -201,7 +201,8 @@ def _relation_entries(case: InvestmentCase, records) -> list[TimelineEntry]:
         for row in rows:
             target_id = getattr(row, f"{target}_id")
             snapshots.setdefault(row.history_id, set()).add(target_id)
-            objects[target_id] = getattr(row, target)
+            # A theme or department deleted since leaves its id in the history.
+            objects[target_id] = getattr(row, target) or _("(deleted)")
         previous: set[int] = set()
         for record in records:
             current = snapshots.get(record.history_id, set())
@@ -358,7 +359,7 @@ def _principle_entries(case: InvestmentCase) -> list[TimelineEntry]:
     entries = []
     for change in changes:
         record = change.new or change.old
-        name = str(record.principle)
+        name = str(record.principle or _("(deleted)"))
         if change.old is None:
             text = _("Principle added: %(principle)s") % {"principle": name}
             comment = change.new.justification

@@ -204,3 +204,10 @@ def test_it_reads_each_history_table_once_however_long_the_history(department, c
         assert len(entries) > edits * 3
     # The case, its three link tables, economy lines, principles, transitions.
     assert counts == [7, 7]
+
+
+def test_it_survives_a_theme_deleted_since(case):
+    theme = ThemeFactory(name="Udgået tema")
+    case.themes.add(theme)
+    theme.delete()
+    assert texts(case)[0] == "Tema tilføjet: (slettet)"
