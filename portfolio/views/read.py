@@ -121,9 +121,6 @@ def case_list(request):
             if can_create_case(user)
             else None,
             "showing_own": showing_own,
-            "filtered": any(
-                criteria.get(name) for name in form.fields if name not in ("sort", "department")
-            ),
         },
     )
 
