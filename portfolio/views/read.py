@@ -1,0 +1,280 @@
+"""The read pages of the portfolio: the case list, the case page and the department plans.
+
+Every page reads cases through ``InvestmentCase.objects.visible_to`` (or
+``get_case_for``), and runs a fixed number of queries however many cases,
+lines and history rows there are.
+"""
+
+from collections import Counter
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+
+from strategy.models import Principle, Theme
+
+from ..economy import EconomyTable
+from ..filters import DEFAULT_SORT, CaseFilterForm, filter_cases, with_total_investment
+from ..models import (
+    CasePrinciple,
+    CaseState,
+    CaseType,
+    Department,
+    EconomyKind,
+    InvestmentCase,
+)
+from ..permissions import (
+    can_create_case,
+    can_edit_case,
+    get_case_for,
+    is_department_user,
+    is_secretariat,
+)
+from ..timeline import build_timeline, group_timeline
+
+# The cycle model belongs to governance, which portfolio does not import.
+BudgetCycle = InvestmentCase._meta.get_field("cycle").related_model
+
+CASES_PER_PAGE = 25
+
+# The columns of the case list; those with a sort key sort by a click on the header.
+LIST_COLUMNS = [
+    ("title", _("Title")),
+    ("department", _("Department")),
+    (None, _("Type")),
+    ("state", _("State")),
+    ("investment", _("Investment")),
+    ("updated", _("Updated")),
+]
+
+# Labels of the completeness problems that are not model fields.
+PROBLEM_LABELS = {
+    "themes": _("Themes"),
+    "principles": _("Principles"),
+    "potentials": _("Potentials"),
+    "economy": _("Economy"),
+    "participating_departments": _("Participating departments"),
+}
+
+
+def _visible_cases(user):
+    """The cases ``user`` may read, as a plain queryset (no DISTINCT, no joins)."""
+    return InvestmentCase.objects.filter(
+        pk__in=InvestmentCase.objects.visible_to(user).values("pk")
+    )
+
+
+def _list_headers(current: str) -> list[dict]:
+    headers = []
+    for key, label in LIST_COLUMNS:
+        if key is None:
+            headers.append({"key": None, "label": label})
+            continue
+        if current == key:
+            state, next_sort = "ascending", f"-{key}"
+        elif current == f"-{key}":
+            state, next_sort = "descending", key
+        else:
+            # Dates and money are read largest or newest first.
+            state = "none"
+            next_sort = f"-{key}" if key in ("updated", "investment") else key
+        headers.append({"key": key, "label": label, "aria_sort": state, "next": next_sort})
+    return headers
+
+
+@login_required
+def case_list(request):
+    """The cases the user may read, filtered, searched, sorted and paged.
+
+    A department user starts on their own department's cases ("Mine sager");
+    choosing "All departments" sends an empty department and shows every case
+    they may read.
+    """
+    user = request.user
+    data = request.GET.copy()
+    own_department = user.department if is_department_user(user) else None
+    if own_department is not None and "department" not in data:
+        data["department"] = own_department.code
+    form = CaseFilterForm(data)
+    form.is_valid()
+    # With an invalid field the others still filter; the error shows next to it.
+    criteria = form.cleaned_data
+    cases = with_total_investment(_visible_cases(user).select_related("department", "cycle"))
+    cases = filter_cases(cases, criteria)
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    current_sort = criteria.get("sort") or DEFAULT_SORT
+    showing_own = own_department is not None and criteria.get("department") == own_department
+    return render(
+        request,
+        "portfolio/case_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "headers": _list_headers(current_sort),
+            "own_department": own_department,
+            "create_url": _url_if_exists("portfolio:case-create")
+            if can_create_case(user)
+            else None,
+            "showing_own": showing_own,
+        },
+    )
+
+
+def _url_if_exists(name: str, *args) -> str | None:
+    # The case form lives on another branch until the merge; link it once it exists.
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+@never_cache
+@login_required
+def case_detail(request, pk):
+    """Everything about one case, its economy and its timeline."""
+    queryset = InvestmentCase.objects.select_related(
+        "department", "cycle", "created_by"
+    ).prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.prefetch_related("goals")),
+        "potentials",
+        "participating_departments",
+        Prefetch("principle_links", queryset=CasePrinciple.objects.select_related("principle")),
+        "economy_lines",
+    )
+    case = get_case_for(request.user, pk, "view", queryset=queryset)
+    may_edit = can_edit_case(request.user, case)
+    problems = []
+    if may_edit:
+        labels = {f.name: f.verbose_name for f in InvestmentCase._meta.fields}
+        labels.update(PROBLEM_LABELS)
+        problems = [
+            {"label": labels.get(name, name), "messages": messages}
+            for name, messages in case.submission_problems().items()
+        ]
+    return render(
+        request,
+        "portfolio/case_detail.html",
+        {
+            "case": case,
+            "economy": EconomyTable.for_case(case),
+            "timeline": group_timeline(build_timeline(case)),
+            "edit_url": _url_if_exists("portfolio:case-edit", case.pk) if may_edit else None,
+            "problems": problems,
+        },
+    )
+
+
+@login_required
+def department_plan(request, department_code, budget_year):
+    """A department's IT investment plan for one cycle (forvaltningsspecifik it-investeringsplan).
+
+    The department's own users see all its cases; everyone else sees the
+    cases of it they may read. Withdrawn cases are not part of a plan.
+    """
+    department = get_object_or_404(Department, code=department_code)
+    cycle = get_object_or_404(BudgetCycle, budget_year=budget_year)
+    cases = list(
+        _visible_cases(request.user)
+        .filter(department=department, cycle=cycle)
+        .exclude(state=CaseState.WITHDRAWN)
+        .select_related("department", "cycle")
+        .prefetch_related(
+            "themes",
+            Prefetch(
+                "principle_links",
+                queryset=CasePrinciple.objects.exclude(justification="").select_related(
+                    "principle"
+                ),
+            ),
+            "economy_lines",
+        )
+        .order_by("title", "pk")
+    )
+    rows = []
+    for case in cases:
+        table = EconomyTable.for_case(case)
+        rows.append(
+            {
+                "case": case,
+                "investment": table.row_total(EconomyKind.INVESTMENT),
+                "net_permanent": table.column_total(None),
+            }
+        )
+    investments = [r for r in rows if r["case"].case_type != CaseType.RETENDER]
+    groups = [
+        {"label": label, "rows": [r for r in investments if r["case"].case_type == value]}
+        for value, label in CaseType.choices
+        if value != CaseType.RETENDER
+    ]
+    retendering = [r for r in rows if r["case"].case_type == CaseType.RETENDER]
+
+    all_lines = [line for case in cases for line in case.economy_lines.all()]
+    price_years = sorted({case.price_year for case in cases})
+    economy = EconomyTable(
+        cycle.out_years, all_lines, price_year=price_years[0] if len(price_years) == 1 else None
+    )
+    theme_counts = Counter(theme.pk for case in cases for theme in case.themes.all())
+    principle_counts = Counter(
+        link.principle_id for case in cases for link in case.principle_links.all()
+    )
+    return render(
+        request,
+        "portfolio/department_plan.html",
+        {
+            "department": department,
+            "cycle": cycle,
+            "case_count": len(cases),
+            "groups": [g for g in groups if g["rows"]],
+            "retendering": retendering,
+            "economy": economy,
+            "price_years": price_years,
+            "themes": [
+                {"theme": theme, "count": theme_counts.get(theme.pk, 0)}
+                for theme in Theme.objects.select_related("strategy").order_by(
+                    "-strategy__starts_year", "number"
+                )
+            ],
+            "principles": [
+                {"principle": principle, "count": principle_counts.get(principle.pk, 0)}
+                for principle in Principle.objects.order_by("number")
+            ],
+            # Only they and the secretariat see every case of the department.
+            "sees_all_cases": is_secretariat(request.user)
+            or (is_department_user(request.user) and request.user.department_id == department.pk),
+        },
+    )
+
+
+@login_required
+def department_plan_index(request):
+    """The department plans of a cycle (the current one unless another is asked for)."""
+    cycles = list(BudgetCycle.objects.order_by("-budget_year"))
+    cycle = None
+    asked = request.GET.get("cycle", "")
+    if asked.isdigit():
+        cycle = next((c for c in cycles if c.budget_year == int(asked)), None)
+    if cycle is None:
+        cycle = BudgetCycle.objects.current()
+    counts = {}
+    if cycle is not None:
+        counts = dict(
+            _visible_cases(request.user)
+            .filter(cycle=cycle)
+            .exclude(state=CaseState.WITHDRAWN)
+            .order_by()
+            .values_list("department_id")
+            .annotate(n=Count("pk"))
+        )
+    departments = [
+        {"department": d, "count": counts.get(d.pk, 0)} for d in Department.objects.order_by("name")
+    ]
+    return render(
+        request,
+        "portfolio/department_plan_index.html",
+        {"cycle": cycle, "cycles": cycles, "departments": departments},
+    )

@@ -1,0 +1,255 @@
+"""The case list: who sees which cases, filters, search, sorting, paging, query count."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from portfolio.models import CaseEconomyLine, CaseScope, CaseState, CaseType, EconomyKind
+
+from .factories import (
+    BudgetCycleFactory,
+    InvestmentCaseFactory,
+    PrincipleFactory,
+    ThemeFactory,
+)
+from .portfolio_read_data import fast_passwords, full_case, strategy_frame  # noqa: F401
+
+URL = reverse("portfolio:case-list")
+
+
+def listed(response):
+    return [case.title for case in response.context["page_obj"]]
+
+
+@pytest.fixture
+def own_draft(department, cycle, staff):
+    return InvestmentCaseFactory(
+        title="BIF kladde", department=department, cycle=cycle, created_by=staff
+    )
+
+
+@pytest.fixture
+def other_draft(other_department, cycle, outsider):
+    return InvestmentCaseFactory(
+        title="SUF kladde", department=other_department, cycle=cycle, created_by=outsider
+    )
+
+
+@pytest.fixture
+def other_submitted(other_department, cycle, outsider):
+    return InvestmentCaseFactory(
+        title="SUF indsendt",
+        department=other_department,
+        cycle=cycle,
+        created_by=outsider,
+        state=CaseState.SUBMITTED,
+    )
+
+
+@pytest.fixture
+def forwarded(other_department, cycle, outsider):
+    return InvestmentCaseFactory(
+        title="SUF videresendt",
+        department=other_department,
+        cycle=cycle,
+        created_by=outsider,
+        state=CaseState.FORWARDED,
+    )
+
+
+@pytest.fixture
+def cases(own_draft, other_draft, other_submitted, forwarded):
+    return [own_draft, other_draft, other_submitted, forwarded]
+
+
+def test_it_sends_anonymous_users_to_the_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_a_department_user_starts_on_their_own_departments_cases(client, staff, cases):
+    client.force_login(staff)
+    response = client.get(URL)
+    assert listed(response) == ["BIF kladde"]
+    assert response.context["showing_own"] is True
+    assert "Mine sager (BIF)" in response.content.decode()
+
+
+def test_a_department_user_can_see_all_cases_they_may_read(
+    client, staff, cases, other_submitted, department
+):
+    other_submitted.participating_departments.add(department)
+    client.force_login(staff)
+    response = client.get(URL, {"department": ""})
+    assert sorted(listed(response)) == ["BIF kladde", "SUF indsendt"]
+    assert response.context["showing_own"] is False
+
+
+def test_another_departments_draft_is_never_listed(client, staff, cases):
+    client.force_login(staff)
+    response = client.get(URL, {"department": "SUF"})
+    assert listed(response) == []
+    assert "SUF kladde" not in response.content.decode()
+
+
+def test_directors_see_submitted_cases_and_no_drafts(client, director, cases):
+    client.force_login(director)
+    response = client.get(URL)
+    assert sorted(listed(response)) == ["SUF indsendt", "SUF videresendt"]
+    assert response.context["own_department"] is None
+
+
+def test_committee_readers_see_only_cases_before_the_committee(client, committee_reader, cases):
+    client.force_login(committee_reader)
+    assert listed(client.get(URL)) == ["SUF videresendt"]
+
+
+def test_the_secretariat_sees_every_case(client, secretariat, cases):
+    client.force_login(secretariat)
+    assert len(listed(client.get(URL))) == 4
+
+
+def test_it_filters_by_state_scope_type_and_cycle(client, secretariat, department, cycle, staff):
+    InvestmentCaseFactory(
+        title="Match",
+        department=department,
+        cycle=cycle,
+        state=CaseState.SUBMITTED,
+        scope=CaseScope.CROSS_CUTTING,
+        case_type=CaseType.RETENDER,
+    )
+    InvestmentCaseFactory(
+        title="Andet år",
+        department=department,
+        cycle=BudgetCycleFactory(budget_year=2028),
+        state=CaseState.SUBMITTED,
+        scope=CaseScope.CROSS_CUTTING,
+        case_type=CaseType.RETENDER,
+    )
+    InvestmentCaseFactory(
+        title="Kladde",
+        department=department,
+        cycle=cycle,
+        scope=CaseScope.CROSS_CUTTING,
+        case_type=CaseType.RETENDER,
+    )
+    InvestmentCaseFactory(
+        title="Platform",
+        department=department,
+        cycle=cycle,
+        state=CaseState.SUBMITTED,
+        case_type=CaseType.PLATFORM,
+    )
+    client.force_login(secretariat)
+    response = client.get(
+        URL,
+        {"state": "submitted", "scope": "cross_cutting", "case_type": "retender", "cycle": "2027"},
+    )
+    assert listed(response) == ["Match"]
+
+
+def test_it_filters_by_department_theme_and_principle(client, secretariat, department, cycle):
+    theme, other_theme = ThemeFactory(), ThemeFactory()
+    principle = PrincipleFactory(number=1)
+    wanted = InvestmentCaseFactory(title="Med tema", department=department, cycle=cycle)
+    wanted.themes.add(theme, other_theme)
+    wanted.principle_links.create(principle=principle, justification="Fælles.")
+    InvestmentCaseFactory(title="Uden tema", department=department, cycle=cycle)
+    client.force_login(secretariat)
+    assert listed(client.get(URL, {"theme": theme.pk})) == ["Med tema"]
+    assert listed(client.get(URL, {"principle": principle.pk})) == ["Med tema"]
+    assert sorted(listed(client.get(URL, {"department": "BIF"}))) == ["Med tema", "Uden tema"]
+
+
+def test_it_searches_title_and_summary(client, secretariat, department, cycle):
+    InvestmentCaseFactory(
+        title="Robotter i jobcentret", summary="", department=department, cycle=cycle
+    )
+    InvestmentCaseFactory(
+        title="Ny platform", summary="Bruger robotter til post.", department=department, cycle=cycle
+    )
+    InvestmentCaseFactory(
+        title="Selvbetjening", summary="Borgerne selv.", department=department, cycle=cycle
+    )
+    client.force_login(secretariat)
+    assert sorted(listed(client.get(URL, {"q": "robotter"}))) == [
+        "Ny platform",
+        "Robotter i jobcentret",
+    ]
+
+
+def test_it_sorts_by_title_and_by_investment(client, secretariat, department, cycle):
+    for title, amount in (("B", 300_000), ("A", 100_000), ("C", 200_000)):
+        case = InvestmentCaseFactory(title=title, department=department, cycle=cycle)
+        CaseEconomyLine.objects.create(
+            case=case, kind=EconomyKind.INVESTMENT, year=2027, amount=amount
+        )
+    client.force_login(secretariat)
+    assert listed(client.get(URL, {"sort": "title"})) == ["A", "B", "C"]
+    assert listed(client.get(URL, {"sort": "-title"})) == ["C", "B", "A"]
+    response = client.get(URL, {"sort": "-investment"})
+    assert listed(response) == ["B", "C", "A"]
+    assert [case.total_investment for case in response.context["page_obj"]] == [
+        300_000,
+        200_000,
+        100_000,
+    ]
+
+
+def test_it_sorts_states_in_the_order_of_the_process(client, secretariat, department, cycle):
+    for state in (CaseState.APPROVED, CaseState.DRAFT, CaseState.SUBMITTED):
+        InvestmentCaseFactory(title=state.value, state=state, department=department, cycle=cycle)
+    client.force_login(secretariat)
+    assert listed(client.get(URL, {"sort": "state"})) == ["draft", "submitted", "approved"]
+
+
+def test_it_pages_and_keeps_the_filters_in_the_page_links(client, secretariat, department, cycle):
+    for n in range(30):
+        InvestmentCaseFactory(
+            title=f"Sag {n:02}", department=department, cycle=cycle, state=CaseState.SUBMITTED
+        )
+    InvestmentCaseFactory(title="Kladde", department=department, cycle=cycle)
+    client.force_login(secretariat)
+    response = client.get(URL, {"state": "submitted", "sort": "title", "page": 2})
+    assert listed(response) == [f"Sag {n:02}" for n in range(25, 30)]
+    page = response.content.decode()
+    assert "?state=submitted&amp;sort=title&amp;page=1" in page
+    assert 'aria-current="page"' in page
+
+
+def test_a_wrong_filter_value_is_shown_and_the_rest_still_filters(
+    client, secretariat, own_draft, other_submitted
+):
+    client.force_login(secretariat)
+    response = client.get(URL, {"state": "nonsense", "department": "SUF"})
+    assert response.status_code == 200
+    assert "state" in response.context["form"].errors
+    assert listed(response) == ["SUF indsendt"]
+
+
+def test_it_runs_the_same_number_of_queries_for_3_and_30_cases(
+    client, staff, department, cycle, django_assert_max_num_queries
+):
+    frame = strategy_frame()
+    client.force_login(staff)
+    for total in (3, 30):
+        while department.cases.count() < total:
+            full_case(department=department, cycle=cycle, author=staff, frame=frame, edits=1)
+        # 13 today: the session (read and saved), user, roles, own department,
+        # count, the four filter choices and the page; three spare for the
+        # layout's header (the current cycle and its phases).
+        with django_assert_max_num_queries(16):
+            response = client.get(URL, {"department": "", "sort": "-investment"})
+        assert len(response.context["page_obj"]) == min(total, 25)
+
+
+def test_it_offers_a_new_case_only_to_department_users(client, staff, director, db):
+    try:
+        reverse("portfolio:case-create")
+        form_exists = True
+    except NoReverseMatch:
+        form_exists = False
+    client.force_login(director)
+    assert client.get(URL).context["create_url"] is None
+    client.force_login(staff)
+    assert (client.get(URL).context["create_url"] is not None) == form_exists
