@@ -29,6 +29,23 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "home"),
+    NavItem(_("Cases"), "portfolio:case-list"),
+    NavItem(_("Department plans"), "portfolio:department-plan-index"),
+    NavItem(_("Qualification"), "governance:qualification-queue", roles=(Role.SECRETARIAT,)),
+    NavItem(
+        _("Prioritisation"),
+        "governance:prioritisation",
+        roles=(Role.IT_DIRECTORS, Role.SECRETARIAT),
+    ),
+    NavItem(
+        _("Economic Committee"),
+        "governance:meeting-list",
+        roles=(Role.SECRETARIAT, Role.COMMITTEE_READER),
+    ),
+    NavItem(_("Overview"), "governance:cycle-overview", roles=(Role.SECRETARIAT,)),
+    NavItem(_("Audit log"), "governance:audit-log", roles=(Role.SECRETARIAT,)),
+    NavItem(_("Budget cycles"), "governance:cycle-list", roles=(Role.SECRETARIAT,)),
+    NavItem(_("Annual cycle"), "governance:annual-cycle"),
     NavItem(_("Administration"), "admin:index", roles=(Role.SECRETARIAT,)),
 ]
 
@@ -45,6 +62,10 @@ def items_for(user, path: str) -> list[dict]:
         if not item.is_for(user):
             continue
         url = reverse(item.url_name)
-        current = path == url if url == "/" else path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": current})
+        matches = path == url if url == "/" else path.startswith(url)
+        items.append({"label": item.label, "url": url, "current": matches})
+    # Only the longest matching item is the current page (/sager/plan/ is not /sager/).
+    best = max((i for i in items if i["current"]), key=lambda i: len(i["url"]), default=None)
+    for item in items:
+        item["current"] = item is best
     return items

@@ -11,12 +11,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from strategy.models import Principle, Theme
 
+from ..case_page import case_page_context
 from ..economy import EconomyTable
 from ..filters import DEFAULT_SORT, CaseFilterForm, filter_cases, with_total_investment
 from ..models import (
@@ -117,20 +118,10 @@ def case_list(request):
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "headers": _list_headers(current_sort),
             "own_department": own_department,
-            "create_url": _url_if_exists("portfolio:case-create")
-            if can_create_case(user)
-            else None,
+            "create_url": reverse("portfolio:case-create") if can_create_case(user) else None,
             "showing_own": showing_own,
         },
     )
-
-
-def _url_if_exists(name: str, *args) -> str | None:
-    # The case form lives on another branch until the merge; link it once it exists.
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 @never_cache
@@ -138,7 +129,7 @@ def _url_if_exists(name: str, *args) -> str | None:
 def case_detail(request, pk):
     """Everything about one case, its economy and its timeline."""
     queryset = InvestmentCase.objects.select_related(
-        "department", "cycle", "created_by"
+        "department", "cycle", "created_by", "carried_over_from"
     ).prefetch_related(
         Prefetch("themes", queryset=Theme.objects.prefetch_related("goals")),
         "potentials",
@@ -156,17 +147,16 @@ def case_detail(request, pk):
             {"label": labels.get(name, name), "messages": messages}
             for name, messages in case.submission_problems().items()
         ]
-    return render(
-        request,
-        "portfolio/case_detail.html",
-        {
-            "case": case,
-            "economy": EconomyTable.for_case(case),
-            "timeline": group_timeline(build_timeline(case)),
-            "edit_url": _url_if_exists("portfolio:case-edit", case.pk) if may_edit else None,
-            "problems": problems,
-        },
-    )
+    context = {
+        "case": case,
+        "economy": EconomyTable.for_case(case),
+        "timeline": group_timeline(build_timeline(case)),
+        "edit_url": reverse("portfolio:case-edit", args=[case.pk]) if may_edit else None,
+        "problems": problems,
+    }
+    # The workflow's buttons, return notice, assessment and decisions.
+    context.update(case_page_context(request.user, case))
+    return render(request, "portfolio/case_detail.html", context)
 
 
 @login_required
