@@ -16,6 +16,12 @@ from .factories import (
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 
 
+@pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Password hashing is slow on purpose; these tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def changelist_url(model):
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
 
@@ -23,7 +29,6 @@ def changelist_url(model):
 @pytest.fixture
 def admin_data(secretariat, department, cycle, settings):
     """One row of every registered model that has an admin history page to show."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("setup_roles", verbosity=0)
     secretariat.refresh_from_db()
     case = CasePrincipleFactory(case__department=department, case__cycle=cycle).case

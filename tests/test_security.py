@@ -11,6 +11,12 @@ PASSWORD = "kode-til-test-123"  # tests/factories.py
 
 
 @pytest.fixture(autouse=True)
+def _fast_hashing(settings):
+    # Password hashing is slow on purpose; these tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_axes(db):
     from axes.models import AccessAttempt
 

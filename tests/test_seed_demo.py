@@ -13,8 +13,9 @@ from strategy.models import Ambition, Potential, Principle, Strategy
 APPS = ("strategy", "portfolio", "financing", "governance", "auth")
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def fast_hashing(settings):
+    # Password hashing is slow on purpose; the seed creates many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 

@@ -107,6 +107,7 @@ class Seeder:
         groups = {g.name: g for g in Group.objects.filter(name__in=Role.values)}
         self.users = {}
         self.it_leads = {}
+        demo_hash = None
         for username, first, last, department, role in data.USERS:
             values = {
                 "first_name": first,
@@ -117,7 +118,10 @@ class Seeder:
                 "is_staff": role == Role.SECRETARIAT,
             }
             if not User.objects.filter(username=username).exists():
-                values["password"] = make_password(data.DEMO_PASSWORD)
+                # One hash for all: the demo password is the same for everyone,
+                # and hashing is slow on purpose.
+                demo_hash = demo_hash or make_password(data.DEMO_PASSWORD)
+                values["password"] = demo_hash
             user = upsert(User, {"username": username}, values)
             if set(user.groups.values_list("name", flat=True)) != {role}:
                 user.groups.set([groups[role]])
