@@ -16,7 +16,6 @@ urlpatterns = [
     path("sager/", include("portfolio.urls")),
     path("proces/", include("governance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("sager/", include("portfolio.urls")),
     path("admin/", admin.site.urls),
     path("healthz/", views.health, name="health"),
 ]

@@ -74,7 +74,7 @@ def test_it_shows_a_field_change_with_old_and_new_value(case, colleague):
 def test_it_says_a_long_text_changed_without_quoting_it(case):
     case.background = "Borgerne venter for længe på svar."
     case.save()
-    assert texts(case)[0] == "Baggrund og problem ændret"
+    assert texts(case)[0] == "Baggrund og problemstilling ændret"
 
 
 def test_it_does_not_show_state_and_version_as_field_changes(case):
