@@ -112,7 +112,7 @@ def test_it_tells_every_change_and_transition_in_plain_words_newest_first(
     assert "— → Vi deler" in html
     assert "Kladde → Indsendt" in html and "Klar til kvalificering" in html
     assert "Nyt resumé" in html
-    assert "<strong>Prisniveau (p/l):</strong> 2027 → 2028" in html
+    assert "<strong>Pris- og lønniveau (p/l):</strong> 2027 → 2028" in html
     assert "Sidste års sag" not in html
     found = entries(response)
     assert [e.when for e in found] == sorted((e.when for e in found), reverse=True)
