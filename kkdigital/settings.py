@@ -272,5 +272,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "kkdigital.security": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # Axes logs every login at INFO; lock-outs still show as warnings.
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

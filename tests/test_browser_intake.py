@@ -1,16 +1,19 @@
 """End to end in headless Chromium: a BIF staff member writes a case in the browser,
 is told what is missing, completes it, and another department cannot open it."""
 
+import datetime
 import os
 import shutil
 
 import pytest
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from portfolio.models import InvestmentCase
+from governance.models import PhaseKind
+from portfolio.models import CaseState, InvestmentCase
 
 from .factories import PotentialFactory, PrincipleFactory, ThemeFactory, ThemeGoalFactory
 
@@ -63,9 +66,14 @@ def log_in(browser, live_server, user):
     return page
 
 
-def test_a_staff_member_writes_a_case_and_checks_it_until_it_is_ready(
-    browser, live_server, cycle, staff, outsider
+def test_a_staff_member_writes_a_case_the_it_lead_submits_it_and_others_cannot_open_it(
+    browser, live_server, cycle, staff, it_lead, outsider
 ):
+    # The intake is open today.
+    today = timezone.localdate()
+    intake = cycle.phases.get(kind=PhaseKind.INTAKE)
+    intake.starts_on, intake.ends_on = today - datetime.timedelta(days=5), today
+    intake.save()
     workforce = ThemeFactory(name="Arbejdskraft", number=1)
     ThemeGoalFactory(theme=workforce, text="Vi frigør tid til kerneopgaven.")
     data = ThemeFactory(name="Data", number=2)
@@ -122,7 +130,27 @@ def test_a_staff_member_writes_a_case_and_checks_it_until_it_is_ready(
     assert case.submission_problems() == {}
     assert case.state == "draft"
 
-    # Another department does not even learn that the draft exists.
+    # The department's IT lead submits it from the case page.
+    lead = log_in(browser, live_server, it_lead)
+    lead.goto(live_server.url + reverse("portfolio:case-detail", args=[case.pk]))
+    submit = gettext("Submit the case")
+    with lead.expect_navigation():
+        lead.locator(".case-actions").get_by_role("button", name=submit).or_(
+            lead.locator(".case-actions").get_by_role("link", name=submit)
+        ).first.click()
+    if lead.url.rstrip("/").endswith("/submit"):
+        with lead.expect_navigation():
+            lead.locator("main form").get_by_role("button", name=submit).click()
+    case.refresh_from_db()
+    assert case.state == "submitted"
+    assert lead.get_by_text(str(CaseState.SUBMITTED.label)).first.is_visible()
+    assert case.transitions.get().actor == it_lead
+
+    # Another department does not even learn that the case exists.
     other = log_in(browser, live_server, outsider)
-    response = other.goto(live_server.url + reverse("portfolio:case-edit", args=[case.pk]))
-    assert response.status == 404
+    for url in (
+        reverse("portfolio:case-edit", args=[case.pk]),
+        reverse("portfolio:case-detail", args=[case.pk]),
+    ):
+        response = other.goto(live_server.url + url)
+        assert response.status == 404
