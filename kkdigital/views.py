@@ -24,7 +24,10 @@ def _state_counts(cases) -> list[dict]:
     """Counts by state in workflow order, leaving out states without cases (one query)."""
     rows = cases.order_by().values("state").annotate(n=Count("pk"))
     counts = sorted(rows, key=lambda row: STATE_ORDER[row["state"]])
-    return [{"label": CaseState(row["state"]).label, "count": row["n"]} for row in counts]
+    return [
+        {"state": row["state"], "label": CaseState(row["state"]).label, "count": row["n"]}
+        for row in counts
+    ]
 
 
 def _department_overview(cases, department) -> dict:

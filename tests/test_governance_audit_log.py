@@ -49,7 +49,7 @@ def story(cycle, department, other_department, staff, it_lead, outsider):
     )
     edit(case, staff, title="Fælles booking af lokaler", risk_level="high")
     case._history_user = staff
-    case.themes.add(ThemeFactory(name="Teknologi og data"))
+    case.themes.add(ThemeFactory(name="Teknologi og data", number=1))
     line = edit(
         CaseEconomyLine(case=case, kind=EconomyKind.INVESTMENT, year=2027, amount=1_000_000),
         staff,

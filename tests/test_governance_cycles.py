@@ -109,7 +109,7 @@ def test_the_list_shows_each_cycle_with_phases_and_number_of_cases(
         InvestmentCaseFactory(cycle=cycle, department=department)
     InvestmentCaseFactory(cycle=later, department=department)
     client.force_login(secretariat)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         response = client.get(LIST)
     assert response.status_code == 200
     page = response.content.decode()

@@ -377,7 +377,7 @@ def test_the_list_shows_only_the_users_own_notifications_newest_first(
     client, staff, case, own_and_others, django_assert_max_num_queries
 ):
     client.force_login(staff)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("governance:notification-list"))
 
     html = response.content.decode()

@@ -238,7 +238,7 @@ def test_it_runs_the_same_number_of_queries_for_3_and_30_cases(
         # 13 today: the session (read and saved), user, roles, own department,
         # count, the four filter choices and the page; three spare for the
         # layout's header (the current cycle and its phases).
-        with django_assert_max_num_queries(16):
+        with django_assert_max_num_queries(17):
             response = client.get(URL, {"department": "", "sort": "-investment"})
         assert len(response.context["page_obj"]) == min(total, 25)
 
