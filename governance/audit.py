@@ -5,9 +5,7 @@ economy lines, its principle justifications and its many-to-many links, and
 turns them into entries (time, user, department, case, what changed). The
 query count is constant: each source is read once for the whole cycle, and a
 record is compared with the previous record of the same row in memory.
-
-The value formatting (``describe_value``, ``field_changes``) is kept small on
-purpose so that it can be replaced by the case timeline's formatting.
+A change is told in the case timeline's words (``portfolio.changes``).
 """
 
 import datetime
@@ -17,42 +15,34 @@ from dataclasses import dataclass, field
 from django.apps import apps
 from django.db import models
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from governance.models import BudgetCycle, CaseTransition
-from kkdigital.lib.money import format_number
+from portfolio.changes import (
+    Change,
+    amount_change,
+    economy_label,
+    field_change,
+    field_label,
+    linked_name,
+    links_change,
+    shown_case_fields,
+    state_change,
+    transition_comment,
+)
 from portfolio.models import (
     CaseEconomyLine,
     CasePrinciple,
-    CaseState,
     Department,
-    EconomyKind,
     InvestmentCase,
     User,
 )
 from strategy.models import Potential, Principle, Theme
 
-EMPTY = "—"
-
-# Fields of the case that are not shown as changes: bookkeeping, and the state,
-# which only the transition services change and whose transition rows say more.
-HIDDEN_CASE_FIELDS = {"id", "version", "state", "created_at", "created_by"}
-
 ENTRY_TRANSITION = "transition"
 ENTRY_CREATED = "created"
 ENTRY_CHANGED = "changed"
 ENTRY_DELETED = "deleted"
-
-
-@dataclass
-class Change:
-    label: str
-    old: str
-    new: str
-
-    def __str__(self):
-        return f"{self.label}: {self.old} → {self.new}"
 
 
 @dataclass
@@ -72,37 +62,6 @@ class AuditEntry:
     @property
     def changes_text(self) -> str:
         return "; ".join(str(change) for change in self.changes)
-
-
-def describe_value(model_field, value, lookups: dict) -> str:
-    """A field value as a person reads it: choice labels, names, Ja/Nej, "—"."""
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(model_field, models.ForeignKey):
-        target = lookups.get(model_field.related_model, {}).get(value)
-        return str(target) if target is not None else str(value)
-    return str(value)
-
-
-def field_changes(model, old: dict, new: dict, names, lookups: dict) -> list[Change]:
-    """The fields whose value differs between two versions, labelled and formatted."""
-    changes = []
-    for name in names:
-        if old.get(name) == new.get(name):
-            continue
-        model_field = model._meta.get_field(name)
-        changes.append(
-            Change(
-                label=capfirst(str(model_field.verbose_name)),
-                old=describe_value(model_field, old.get(name), lookups),
-                new=describe_value(model_field, new.get(name), lookups),
-            )
-        )
-    return changes
 
 
 def _in_range(moment: datetime.datetime, date_from, date_to) -> bool:
@@ -193,12 +152,7 @@ def _m2m_snapshots(records, case_ids) -> dict[str, dict[int, frozenset]]:
 
 
 def _case_entries(records, case_ids, lookups, case_meta, wanted) -> list[AuditEntry]:
-    field_names = [
-        f.name
-        for f in InvestmentCase._meta.concrete_fields
-        if f.name not in HIDDEN_CASE_FIELDS and f.attname != "updated_at"
-    ]
-    attnames = {name: InvestmentCase._meta.get_field(name).attname for name in field_names}
+    fields = shown_case_fields()
     snapshots = _m2m_snapshots(records, case_ids)
     entries = []
     previous = None
@@ -223,9 +177,7 @@ def _case_entries(records, case_ids, lookups, case_meta, wanted) -> list[AuditEn
             elif record.history_type == "-":
                 entry.kind, entry.what = ENTRY_DELETED, _("Case deleted")
             elif previous is not None:
-                old = {n: getattr(previous, attnames[n]) for n in field_names}
-                new = {n: getattr(record, attnames[n]) for n in field_names}
-                entry.changes = field_changes(InvestmentCase, old, new, field_names, lookups)
+                entry.changes = _field_changes(fields, previous, record, lookups)
                 entry.changes += _m2m_changes(previous, record, snapshots, lookups)
             # A save that changed nothing shown here (e.g. only the state) is not news.
             if entry.kind != ENTRY_CHANGED or entry.changes:
@@ -234,21 +186,32 @@ def _case_entries(records, case_ids, lookups, case_meta, wanted) -> list[AuditEn
     return entries
 
 
+def _field_changes(fields, previous, record, lookups) -> list[Change]:
+    changes = []
+    for model_field in fields:
+        old = getattr(previous, model_field.attname)
+        new = getattr(record, model_field.attname)
+        if old == new:
+            continue
+        if model_field.is_relation:
+            # Named from the objects read once for the whole log, not row by row.
+            objects = lookups.get(model_field.related_model, {})
+            old, new = objects.get(old, old), objects.get(new, new)
+        changes.append(field_change(model_field, old, new))
+    return changes
+
+
 def _m2m_changes(previous, record, snapshots, lookups) -> list[Change]:
     changes = []
     for m2m_field in InvestmentCase._meta.many_to_many:
-        before = snapshots[m2m_field.name][previous.history_id]
-        after = snapshots[m2m_field.name][record.history_id]
-        if before == after:
-            continue
-        names = lookups.get(m2m_field.related_model, {})
-
-        def describe(ids, names=names):
-            return ", ".join(sorted(str(names.get(i, i)) for i in ids)) or EMPTY
-
-        changes.append(
-            Change(capfirst(str(m2m_field.verbose_name)), describe(before), describe(after))
+        change = links_change(
+            m2m_field,
+            snapshots[m2m_field.name][previous.history_id],
+            snapshots[m2m_field.name][record.history_id],
+            lookups.get(m2m_field.related_model, {}),
         )
+        if change is not None:
+            changes.append(change)
     return changes
 
 
@@ -285,46 +248,40 @@ def _row_entry(record, case_meta, what: str, changes: list[Change]) -> AuditEntr
 
 def _economy_entries(case_ids, case_meta, wanted) -> list[AuditEntry]:
     entries = []
+    label = field_label(CaseEconomyLine._meta.get_field("amount"))
     for previous, record in _versions(CaseEconomyLine, case_ids):
         if not wanted(record.history_date, record.history_user_id):
             continue
-        year = record.year if record.year is not None else _("permanent")
-        what = _("Economy: %(kind)s %(year)s") % {
-            "kind": EconomyKind(record.kind).label if record.kind in EconomyKind.values
-            else record.kind,
-            "year": year,
-        }
-        label = capfirst(str(CaseEconomyLine._meta.get_field("amount").verbose_name))
-        if record.history_type == "+" or previous is None:
-            old, new = EMPTY, format_number(record.amount)
-        elif record.history_type == "-":
-            old, new = format_number(record.amount), EMPTY
-        else:
-            old, new = format_number(previous.amount), format_number(record.amount)
+        what = _("Economy: %(line)s") % {"line": economy_label(record.kind, record.year)}
+        old, new = _before_after(previous, record, "amount")
         if old == new:
             continue
-        changes = [Change(label, old, new)]
+        changes = [amount_change(label, old, new)]
         entries.append(_row_entry(record, case_meta, what, changes))
     return entries
 
 
+def _before_after(previous, record, name):
+    """A row's value before and after one of its history records; None where it had none."""
+    if record.history_type == "+" or previous is None:
+        return None, getattr(record, name)
+    if record.history_type == "-":
+        return getattr(record, name), None
+    return getattr(previous, name), getattr(record, name)
+
+
 def _principle_entries(case_ids, lookups, case_meta, wanted) -> list[AuditEntry]:
     entries = []
-    label = capfirst(str(CasePrinciple._meta.get_field("justification").verbose_name))
+    justification = CasePrinciple._meta.get_field("justification")
     for previous, record in _versions(CasePrinciple, case_ids):
         if not wanted(record.history_date, record.history_user_id):
             continue
-        principle = lookups[Principle].get(record.principle_id, record.principle_id)
+        principle = linked_name(lookups[Principle].get(record.principle_id))
         what = _("Principle: %(principle)s") % {"principle": principle}
-        if record.history_type == "+" or previous is None:
-            old, new = EMPTY, record.justification
-        elif record.history_type == "-":
-            old, new = record.justification, EMPTY
-        else:
-            old, new = previous.justification, record.justification
+        old, new = _before_after(previous, record, "justification")
         if old == new:
             continue
-        changes = [Change(label, old or EMPTY, new or EMPTY)]
+        changes = [field_change(justification, old, new)]
         entries.append(_row_entry(record, case_meta, what, changes))
     return entries
 
@@ -338,13 +295,6 @@ def _transition_entries(case_ids, case_meta, user, date_from, date_to) -> list[A
         if not _in_range(transition.created_at, date_from, date_to):
             continue
         department, title = case_meta(transition.case_id)
-        comment = transition.comment
-        if transition.phase_override_reason:
-            comment = (
-                f"{comment}\n" if comment else ""
-            ) + _("Outside the phase because: %(reason)s") % {
-                "reason": transition.phase_override_reason
-            }
         entries.append(
             AuditEntry(
                 when=transition.created_at,
@@ -354,19 +304,10 @@ def _transition_entries(case_ids, case_meta, user, date_from, date_to) -> list[A
                 case_title=title,
                 kind=ENTRY_TRANSITION,
                 what=_("Transition"),
-                changes=[
-                    Change(
-                        capfirst(str(InvestmentCase._meta.get_field("state").verbose_name)),
-                        _state_label(transition.from_state),
-                        _state_label(transition.to_state),
-                    )
-                ],
-                comment=comment,
+                changes=[state_change(transition)],
+                comment=transition_comment(transition),
                 order=(1, transition.pk),
             )
         )
     return entries
 
-
-def _state_label(state: str) -> str:
-    return str(CaseState(state).label) if state in CaseState.values else state

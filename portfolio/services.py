@@ -13,9 +13,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kkdigital.lib.money import format_kr
 from strategy.models import Potential, Principle, Theme
 
+from .changes import (
+    Change,
+    amount_change,
+    economy_label,
+    empty,
+    field_change,
+    linked_name,
+    links_change,
+)
 from .models import CaseEconomyLine, CasePrinciple, Department, EconomyKind, InvestmentCase
 from .permissions import can_create_case, can_edit_case
 
@@ -59,15 +67,6 @@ class CaseData:
     potentials: Iterable | None = None
     principles: dict[int, str] = field(default_factory=dict)
     economy: dict[EconomyKey, int | None] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class Change:
-    """One difference between two versions of a case, ready to show."""
-
-    label: str
-    old: str
-    new: str
 
 
 class CaseConflict(Exception):
@@ -273,21 +272,17 @@ def case_conflict(case: InvestmentCase, expected_version: int) -> CaseConflict:
 
 
 def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
-    """The differences between two snapshots, in the words of the case form."""
+    """The differences between two snapshots, in the words of the case form.
+
+    Long texts are shortened, and gains are shown positive as the form has them.
+    """
     meta = InvestmentCase._meta
     changes: list[Change] = []
     for name in CASE_FORM_FIELDS:
         old, new = before.fields.get(name), after.fields.get(name)
-        if old == new:
-            continue
-        model_field = meta.get_field(name)
-        changes.append(
-            Change(
-                label=str(model_field.verbose_name).capitalize(),
-                old=_show_value(model_field, old),
-                new=_show_value(model_field, new),
-            )
-        )
+        if old != new:
+            change = field_change(meta.get_field(name), old, new)
+            changes.append(Change(change.label, _shorten(change.old), _shorten(change.new)))
     models_by_m2m = {
         "participating_departments": Department,
         "themes": Theme,
@@ -295,26 +290,19 @@ def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
     }
     for name, model in models_by_m2m.items():
         old_ids, new_ids = before.m2m.get(name, set()), after.m2m.get(name, set())
-        if old_ids == new_ids:
-            continue
-        names = {obj.pk: str(obj) for obj in model.objects.filter(pk__in=old_ids | new_ids)}
-        changes.append(
-            Change(
-                label=str(meta.get_field(name).verbose_name).capitalize(),
-                old=", ".join(sorted(names.get(pk, "?") for pk in old_ids)) or "–",
-                new=", ".join(sorted(names.get(pk, "?") for pk in new_ids)) or "–",
-            )
-        )
+        if old_ids != new_ids:
+            objects = model.objects.in_bulk(old_ids | new_ids)
+            changes.append(links_change(meta.get_field(name), old_ids, new_ids, objects))
     principle_ids = set(before.principles) | set(after.principles)
-    principle_names = {p.pk: p.name for p in Principle.objects.filter(pk__in=principle_ids)}
+    principles = {p.pk: p for p in Principle.objects.filter(pk__in=principle_ids)}
     for pk in sorted(principle_ids):
         old, new = before.principles.get(pk, ""), after.principles.get(pk, "")
         if old != new:
             changes.append(
                 Change(
-                    label=_("Principle “%(name)s”") % {"name": principle_names.get(pk, pk)},
-                    old=_shorten(old) or "–",
-                    new=_shorten(new) or "–",
+                    label=_("Principle “%(name)s”") % {"name": linked_name(principles.get(pk))},
+                    old=_shorten(old) or empty(),
+                    new=_shorten(new) or empty(),
                 )
             )
     kind_order = {kind.value: index for index, kind in enumerate(EconomyKind)}
@@ -323,26 +311,15 @@ def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
         keys, key=lambda k: (kind_order.get(k[0], 9), k[1] is None, k[1] or 0)
     ):
         old, new = before.economy.get((kind, year)), after.economy.get((kind, year))
-        if old == new:
-            continue
-        label = EconomyKind(kind).label
-        when = str(year) if year is not None else _("permanent")
-        changes.append(
-            Change(
-                label=f"{label} {when}",
-                old=format_kr(abs(old)) if old is not None else "–",
-                new=format_kr(abs(new)) if new is not None else "–",
+        if old != new:
+            changes.append(
+                amount_change(
+                    economy_label(kind, year),
+                    abs(old) if old is not None else None,
+                    abs(new) if new is not None else None,
+                )
             )
-        )
     return changes
-
-
-def _show_value(model_field, value) -> str:
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if model_field.choices and value:
-        return str(dict(model_field.flatchoices).get(value, value))
-    return _shorten(str(value or "")) or "–"
 
 
 def _shorten(text: str, limit: int = 80) -> str:

@@ -10,16 +10,21 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import models
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from kkdigital.lib.money import format_number
-
-from .models import CaseEconomyLine, CasePrinciple, CaseState, EconomyKind, InvestmentCase
-
-# The state has its own story in the transitions; the version is bookkeeping.
-HIDDEN_FIELDS = {"id", "state", "version", "created_at", "created_by", "updated_at"}
+from .changes import (
+    amount_change,
+    describe_amount,
+    economy_label,
+    field_change,
+    field_label,
+    link_text,
+    linked_name,
+    shown_case_fields,
+    state_change,
+    transition_comment,
+)
+from .models import CaseEconomyLine, CasePrinciple, InvestmentCase
 
 # When a form saves by deleting a row and creating it again, the two history
 # rows are one change to the reader.
@@ -102,31 +107,15 @@ def group_timeline(
 # The case's own fields ------------------------------------------------------
 
 
-def _tracked_fields() -> list[models.Field]:
-    history_names = {f.name for f in InvestmentCase.history.model._meta.fields}
-    return [
-        f
-        for f in InvestmentCase._meta.concrete_fields
-        if f.name in history_names and f.name not in HIDDEN_FIELDS
-    ]
-
-
-def _display(model_field: models.Field, record) -> str:
-    value = getattr(record, model_field.attname)
-    if value is None or value == "":
-        return _("(empty)")
-    if isinstance(model_field, models.BooleanField):
-        return _("yes") if value else _("no")
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if model_field.is_relation:
-        return str(getattr(record, model_field.name))
-    return str(value)
+def _value(model_field, record):
+    if model_field.is_relation and getattr(record, model_field.attname) is not None:
+        return getattr(record, model_field.name)
+    return getattr(record, model_field.attname)
 
 
 def _case_entries(records) -> list[TimelineEntry]:
     entries = []
-    fields = _tracked_fields()
+    fields = shown_case_fields()
     previous = None
     for record in records:
         if previous is None:
@@ -148,15 +137,15 @@ def _case_entries(records) -> list[TimelineEntry]:
                 new = getattr(record, model_field.attname)
                 if old == new:
                     continue
-                label = capfirst(model_field.verbose_name)
                 if isinstance(model_field, models.TextField):
-                    text = _("%(field)s changed") % {"field": label}
+                    # A long text is read on the case page, not quoted here.
+                    text = _("%(field)s changed") % {"field": field_label(model_field)}
                 else:
-                    text = _("%(field)s: %(old)s → %(new)s") % {
-                        "field": label,
-                        "old": _display(model_field, previous),
-                        "new": _display(model_field, record),
-                    }
+                    text = str(
+                        field_change(
+                            model_field, _value(model_field, previous), _value(model_field, record)
+                        )
+                    )
                 entries.append(
                     TimelineEntry(record.history_date, record.history_user, text, Kind.FIELD)
                 )
@@ -165,26 +154,6 @@ def _case_entries(records) -> list[TimelineEntry]:
 
 
 # Many-to-many links: themes, potentials, participating departments ----------
-
-RELATION_TEXTS = {
-    "themes": (gettext_lazy("Theme added: %(name)s"), gettext_lazy("Theme removed: %(name)s")),
-    "potentials": (
-        gettext_lazy("Potential added: %(name)s"),
-        gettext_lazy("Potential removed: %(name)s"),
-    ),
-    "participating_departments": (
-        gettext_lazy("Participating department added: %(name)s"),
-        gettext_lazy("Participating department removed: %(name)s"),
-    ),
-}
-
-
-def _relation_text(m2m_field, added: bool, name) -> str:
-    if m2m_field.name in RELATION_TEXTS:
-        return RELATION_TEXTS[m2m_field.name][0 if added else 1] % {"name": name}
-    text = _("%(field)s: %(name)s added") if added else _("%(field)s: %(name)s removed")
-    return text % {"field": capfirst(m2m_field.verbose_name), "name": name}
-
 
 def _relation_entries(case: InvestmentCase, records) -> list[TimelineEntry]:
     """Diff the snapshots simple-history keeps of each link with every case history row."""
@@ -202,7 +171,7 @@ def _relation_entries(case: InvestmentCase, records) -> list[TimelineEntry]:
             target_id = getattr(row, f"{target}_id")
             snapshots.setdefault(row.history_id, set()).add(target_id)
             # A theme or department deleted since leaves its id in the history.
-            objects[target_id] = getattr(row, target) or _("(deleted)")
+            objects[target_id] = linked_name(getattr(row, target))
         previous: set[int] = set()
         for record in records:
             current = snapshots.get(record.history_id, set())
@@ -212,7 +181,7 @@ def _relation_entries(case: InvestmentCase, records) -> list[TimelineEntry]:
                         TimelineEntry(
                             record.history_date,
                             record.history_user,
-                            _relation_text(m2m_field, added, objects[target_id]),
+                            link_text(m2m_field, added, objects[target_id]),
                             Kind.RELATION,
                         )
                     )
@@ -304,13 +273,6 @@ def _merge_replacements(changes: list[_RowChange], same) -> list[_RowChange]:
     return [change for change in merged if change is not None]
 
 
-def _economy_label(kind: str, year: int | None) -> str:
-    label = str(EconomyKind(kind).label) if kind in EconomyKind.values else kind
-    if year is None:
-        return _("%(kind)s, permanent") % {"kind": label}
-    return f"{label} {year}"
-
-
 def _economy_entries(case: InvestmentCase) -> list[TimelineEntry]:
     records = (
         CaseEconomyLine.history.filter(case_id=case.pk)
@@ -324,23 +286,19 @@ def _economy_entries(case: InvestmentCase) -> list[TimelineEntry]:
     )
     entries = []
     for change in changes:
-        label = _economy_label(*change.key)
+        label = economy_label(*change.key)
         if change.old is None:
-            text = _("%(line)s: %(new)s kr. added") % {
+            text = _("%(line)s: %(amount)s added") % {
                 "line": label,
-                "new": format_number(change.new.amount),
+                "amount": describe_amount(change.new.amount),
             }
         elif change.new is None:
-            text = _("%(line)s: %(old)s kr. removed") % {
+            text = _("%(line)s: %(amount)s removed") % {
                 "line": label,
-                "old": format_number(change.old.amount),
+                "amount": describe_amount(change.old.amount),
             }
         else:
-            text = _("%(line)s: %(old)s → %(new)s kr.") % {
-                "line": label,
-                "old": format_number(change.old.amount),
-                "new": format_number(change.new.amount),
-            }
+            text = str(amount_change(label, change.old.amount, change.new.amount))
         entries.append(TimelineEntry(change.time, change.actor, text, Kind.ECONOMY))
     return entries
 
@@ -359,7 +317,7 @@ def _principle_entries(case: InvestmentCase) -> list[TimelineEntry]:
     entries = []
     for change in changes:
         record = change.new or change.old
-        name = str(record.principle or _("(deleted)"))
+        name = linked_name(record.principle)
         if change.old is None:
             text = _("Principle added: %(principle)s") % {"principle": name}
             comment = change.new.justification
@@ -376,30 +334,14 @@ def _principle_entries(case: InvestmentCase) -> list[TimelineEntry]:
 # State changes ---------------------------------------------------------------
 
 
-def _state_label(value: str) -> str:
-    return str(CaseState(value).label) if value in CaseState.values else value
-
-
 def _transition_entries(case: InvestmentCase) -> list[TimelineEntry]:
-    entries = []
-    for transition in case.transitions.select_related("actor").order_by("created_at", "pk"):
-        comment = transition.comment
-        if transition.phase_override_reason:
-            reason = _("Outside the phase because: %(reason)s") % {
-                "reason": transition.phase_override_reason
-            }
-            comment = f"{comment}\n{reason}" if comment else reason
-        entries.append(
-            TimelineEntry(
-                transition.created_at,
-                transition.actor,
-                _("State: %(old)s → %(new)s")
-                % {
-                    "old": _state_label(transition.from_state),
-                    "new": _state_label(transition.to_state),
-                },
-                Kind.STATE,
-                comment,
-            )
+    return [
+        TimelineEntry(
+            transition.created_at,
+            transition.actor,
+            str(state_change(transition)),
+            Kind.STATE,
+            transition_comment(transition),
         )
-    return entries
+        for transition in case.transitions.select_related("actor").order_by("created_at", "pk")
+    ]

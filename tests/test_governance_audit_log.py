@@ -104,12 +104,12 @@ def test_it_tells_every_change_and_transition_in_plain_words_newest_first(
     assert response.status_code == 200
     assert "Fælles booking → Fælles booking af lokaler" in html
     assert "<strong>Titel:</strong>" in html
-    assert "<strong>Risikoniveau:</strong> — → Høj" in html
-    assert "— → 1. Teknologi og data" in html
+    assert "<strong>Risikoniveau:</strong> (tom) → Høj" in html
+    assert "(tom) → 1. Teknologi og data" in html
     assert "Økonomi: Investering 2027" in html
-    assert "— → 1.000.000" in html and "1.000.000 → 1.250.000" in html
+    assert "(tom) → 1.000.000" in html and "1.000.000 → 1.250.000" in html
     assert "Princip: Fælles først" in html
-    assert "— → Vi deler" in html
+    assert "(tom) → Vi deler" in html
     assert "Kladde → Indsendt" in html and "Klar til kvalificering" in html
     assert "Nyt resumé" in html
     assert "<strong>Pris- og lønniveau (p/l):</strong> 2027 → 2028" in html
@@ -202,11 +202,11 @@ def test_the_csv_export_uses_the_filters_and_opens_in_danish_excel(
     assert all(row[2] == "Beskæftigelses- og Integrationsforvaltningen" for row in body)
     assert not any("Sundhedsdata" in row for row in body)
     assert any(
-        row[6] == "Titel: Fælles booking → Fælles booking af lokaler; Risikoniveau: — → Høj"
+        row[6] == "Titel: Fælles booking → Fælles booking af lokaler; Risikoniveau: (tom) → Høj"
         for row in body
     )
     assert any(row[5] == "Overgang" and row[7] == "Klar til kvalificering" for row in body)
-    assert any(row[6] == "Afhængigheder: — → =SUM(A1:A2)" for row in body)
+    assert any(row[6] == "Afhængigheder: (tom) → =SUM(A1:A2)" for row in body)
 
 
 def test_a_cell_that_starts_like_a_formula_is_exported_as_text(client, cycle, department,

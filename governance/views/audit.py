@@ -3,8 +3,6 @@
 import csv
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -14,8 +12,8 @@ from django.utils.translation import gettext_lazy
 
 from governance.audit import audit_entries
 from governance.models import BudgetCycle
+from governance.views.decorators import secretariat_required
 from portfolio.models import Department, InvestmentCase, User
-from portfolio.permissions import is_secretariat
 
 PAGE_SIZE = 50
 
@@ -93,10 +91,8 @@ class AuditFilterForm(forms.Form):
         return data
 
 
-@login_required
+@secretariat_required
 def audit_log(request):
-    if not is_secretariat(request.user):
-        raise PermissionDenied
     cycle = (
         BudgetCycle.objects.filter(budget_year=request.GET.get("cycle")).first()
         if (request.GET.get("cycle") or "").isdigit()

@@ -2,13 +2,11 @@
 årshjul that every logged-in user can read."""
 
 import datetime
-import logging
 from dataclasses import dataclass
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,10 +17,9 @@ from django.views.decorators.http import require_POST
 from governance.forms_cycles import PhaseDatesFormSet
 from governance.models import BudgetCycle, Phase, PhaseKind, default_phase_windows
 from governance.services import cycles as services
+from governance.views.decorators import secretariat_required
 from portfolio.models import CaseState
 from portfolio.permissions import is_secretariat
-
-security_log = logging.getLogger("kkdigital.security")
 
 # What happens in each phase and who acts (DESIGN.md, the annual cycle).
 PHASE_GUIDE = {
@@ -110,22 +107,6 @@ def phase_rows(cycle: BudgetCycle, today: datetime.date) -> list[PhaseRow]:
         what, who = PHASE_GUIDE[phase.kind]
         rows.append(PhaseRow(phase=phase, status=status, what=what, who=who))
     return rows
-
-
-def secretariat_required(view):
-    """Anonymous users log in; everyone but the secretariat gets 403 (logged)."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not is_secretariat(request.user):
-            security_log.warning(
-                "refused 403 user=%s view=%s", request.user.pk, view.__name__
-            )
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
 
 
 def _cycle_or_404(year: int) -> BudgetCycle:

@@ -12,6 +12,7 @@ from governance.forms import DecisionForm, ForwardForm, MeetingForm
 from governance.models import CommitteeMeeting, Decision, PhaseKind
 from governance.services.decisions import meeting_create, meeting_decide_all
 from governance.services.workflow import TransitionError, case_decide, cases_forward
+from governance.views.decorators import secretariat_required
 from governance.views.prioritisation import chosen_cycle
 from portfolio.models import CaseState, InvestmentCase
 from portfolio.permissions import can_view_committee_meetings, is_secretariat
@@ -51,12 +52,10 @@ def meeting_list(request):
     )
 
 
-@login_required
+@secretariat_required
 @require_http_methods(["GET", "POST"])
 def forward_cases(request):
     """The secretariat puts prioritised cases before a meeting of the committee."""
-    if not is_secretariat(request.user):
-        raise PermissionDenied
     cycle = chosen_cycle(request)
     cases = InvestmentCase.objects.filter(
         cycle=cycle, state=CaseState.PRIORITISED

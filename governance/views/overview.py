@@ -3,8 +3,6 @@
 import datetime
 from dataclasses import dataclass, field
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -12,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from governance.models import BudgetCycle, PhaseKind
+from governance.views.decorators import secretariat_required
 from portfolio.models import CaseState, Department, InvestmentCase
-from portfolio.permissions import is_secretariat
 
 # The intake deadline is highlighted from this many days before it.
 DEADLINE_WARNING_DAYS = 14
@@ -134,10 +132,8 @@ def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
     )
 
 
-@login_required
+@secretariat_required
 def cycle_overview(request, budget_year: int | None = None):
-    if not is_secretariat(request.user):
-        raise PermissionDenied
     cycles = list(BudgetCycle.objects.order_by("-budget_year"))
     if budget_year is None:
         cycle = BudgetCycle.objects.current()

@@ -1,21 +1,17 @@
 """The secretariat's qualification queue."""
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Max, Q
 from django.shortcuts import render
 
 from governance.actions import CASE_ACTIONS, needs_override
 from governance.models import BudgetCycle
+from governance.views.decorators import secretariat_required
 from portfolio.models import CaseState, InvestmentCase
-from portfolio.permissions import is_secretariat
 
 
-@login_required
+@secretariat_required
 def qualification_queue(request):
     """Submitted cases of every department, the oldest submission first."""
-    if not is_secretariat(request.user):
-        raise PermissionDenied
     cases = list(
         InvestmentCase.objects.visible_to(request.user)
         .filter(state=CaseState.SUBMITTED)
