@@ -3,8 +3,7 @@
 Each page is requested once to warm up (templates, translations, the
 session), once more to count its SQL queries, and then ``repeat`` times with
 the wall clock only, so that recording the queries does not weigh on the times.
-A service is called once to count and ``repeat`` times to time, on fresh
-cases where it changes them for good.
+A service is called once to count its queries and ``repeat`` times to time.
 """
 
 import statistics

@@ -1,6 +1,6 @@
 """Measure KK Digital's pages and services on a realistic portfolio, at several sizes.
 
-    .venv/bin/python bench/run.py [--cases 100,1000] [--repeat 5] [--large]
+    .venv/bin/python bench/run.py [--cases 100,1000] [--repeat 3] [--large]
 
 Against a throw-away database that this script creates and drops: PostgreSQL
 (a ``test_…`` database next to the one DATABASE_URL names) when DATABASE_URL is
