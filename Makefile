@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install messages check lint
+.PHONY: run test install messages check lint bench
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON))"; exit 1; }
@@ -25,6 +25,11 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# Measure the pages on a throw-away database (DATABASE_URL or a temporary SQLite
+# file): make bench BENCH_ARGS="--cases 100,1000 --repeat 5 --large"
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,0 +1,222 @@
+"""Measure KK Digital's pages and services on a realistic portfolio, at several sizes.
+
+    .venv/bin/python bench/run.py [--cases 100,1000] [--repeat 3] [--large]
+
+Against a throw-away database that this script creates and drops: PostgreSQL
+(a ``test_…`` database next to the one DATABASE_URL names) when DATABASE_URL is
+set, else a temporary SQLite file; never the developer's ``db.sqlite3``. It
+grows one portfolio to each size in turn (see ``bench/builder.py``), requests
+each page as a signed-in user (see ``bench/measure.py``) and prints, per page,
+the median and 95th percentile wall time over the repeats, the number of SQL
+queries and the size of the answer. It asserts nothing about times; it exits
+with 1 when a page answers with an error or a service fails.
+"""
+
+import argparse
+import logging
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SIZES = (100, 1000)
+LARGE_SIZES = (5000,)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--cases",
+        default=",".join(str(n) for n in DEFAULT_SIZES),
+        help="comma-separated portfolio sizes, in cases (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--large",
+        action="store_true",
+        help=f"also measure at {', '.join(str(n) for n in LARGE_SIZES)} cases (several minutes)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timed requests per page (default: %(default)s)"
+    )
+    args = parser.parse_args(argv)
+    try:
+        sizes = {int(n) for n in args.cases.split(",") if n.strip()}
+    except ValueError:
+        parser.error("--cases takes whole numbers separated by commas, e.g. 100,1000")
+    if args.large:
+        sizes.update(LARGE_SIZES)
+    if not sizes or min(sizes) < 1 or args.repeat < 1:
+        parser.error("sizes and repeats must be at least 1")
+    args.sizes = sorted(sizes)
+    return args
+
+
+def setup_django():
+    sys.path.insert(0, str(ROOT))
+    os.chdir(ROOT)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kkdigital.settings")
+    import django
+
+    django.setup()
+
+
+def format_table(headers: list[str], rows: list[list], align: str) -> str:
+    """A plain text table; ``align`` has "l" or "r" per column."""
+    cells = [[str(c) for c in row] for row in [headers, *rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+
+    def line(row):
+        return "  ".join(
+            c.ljust(w) if a == "l" else c.rjust(w)
+            for c, w, a in zip(row, widths, align, strict=True)
+        ).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
+
+
+def result_rows(results) -> list[list]:
+    return [
+        [
+            r.name,
+            r.who,
+            f"{r.median_ms:.1f}",
+            f"{r.p95_ms:.1f}",
+            r.queries,
+            f"{r.size / 1024:.0f}" if r.size else "–",
+        ]
+        for r in results
+    ]
+
+
+def environment(sizes, repeat) -> str:
+    import django
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        version = connection.cursor().connection.info.server_version
+        database = f"PostgreSQL {version // 10000}.{version % 10000}"
+    else:
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version} (temporary file)"
+    return "\n".join(
+        [
+            f"date:      {time.strftime('%Y-%m-%d %H:%M %Z')}",
+            f"machine:   {os.cpu_count()} cores, {platform.machine()}, {platform.system()}",
+            f"database:  {database}",
+            f"python:    {platform.python_version()}, Django {django.get_version()}",
+            f"sizes:     {', '.join(str(n) for n in sizes)} cases in one cycle; "
+            f"{repeat} timed runs per page",
+        ]
+    )
+
+
+def counts() -> str:
+    from governance.models import CaseTransition, Notification
+    from portfolio.models import CaseEconomyLine, InvestmentCase
+
+    return (
+        f"{InvestmentCase.objects.count()} cases, "
+        f"{InvestmentCase.history.count()} case versions, "
+        f"{CaseEconomyLine.objects.count()} economy lines "
+        f"({CaseEconomyLine.history.count()} versions), "
+        f"{CaseTransition.objects.count()} transitions, "
+        f"{Notification.objects.count()} notifications"
+    )
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    setup_django()
+    from django.db import connection
+    from django.test.utils import (
+        setup_databases,
+        setup_test_environment,
+        teardown_databases,
+        teardown_test_environment,
+    )
+
+    from bench import builder, measure
+
+    # As in a test run: DEBUG off, e-mail kept in memory, "testserver" allowed.
+    setup_test_environment(debug=False)
+    # One log line per e-mail task would bury the tables.
+    logging.getLogger("celery").setLevel(logging.WARNING)
+    logging.getLogger("kombu").setLevel(logging.ERROR)
+    # WhiteNoise asks for collected static files, which a measurement does not need.
+    warnings.filterwarnings("ignore", message="No directory at")
+    tmp = None
+    if connection.vendor == "sqlite":
+        tmp = tempfile.mkdtemp(prefix="kk-bench-")
+        connection.settings_dict["TEST"]["NAME"] = os.path.join(tmp, "bench.sqlite3")
+    started = time.perf_counter()
+    databases = setup_databases(verbosity=0, interactive=False)
+    failed = False
+    try:
+        print(environment(args.sizes, args.repeat), flush=True)
+        built = time.perf_counter()
+        portfolio = builder.build_portfolio()
+        print(f"master data and the long-history case: {time.perf_counter() - built:.1f} s")
+        summary = {}
+        for size in args.sizes:
+            built = time.perf_counter()
+            builder.grow(portfolio, size)
+            if connection.vendor == "postgresql":
+                # What autovacuum does soon after a big load; the planner needs it.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
+            print(
+                f"\n== {size} cases (built in {time.perf_counter() - built:.1f} s: {counts()})",
+                flush=True,
+            )
+            results = measure.measure_pages(portfolio, args.repeat)
+            results.append(measure.measure_case_save(portfolio, args.repeat))
+            results.append(measure.measure_transition(portfolio, args.repeat))
+            print(
+                format_table(
+                    ["page / service", "as", "median ms", "p95 ms", "queries", "kB"],
+                    result_rows(results),
+                    "llrrrr",
+                ),
+                flush=True,
+            )
+            summary[size] = results
+        if len(args.sizes) > 1:
+            print("\n== median ms (queries) by size")
+            first = summary[args.sizes[0]]
+            rows = []
+            for i, result in enumerate(first):
+                rows.append(
+                    [f"{result.name} ({result.who})"]
+                    + [
+                        f"{summary[n][i].median_ms:.0f} ({summary[n][i].queries})"
+                        for n in args.sizes
+                    ]
+                )
+            print(
+                format_table(
+                    ["page / service", *(f"{n} cases" for n in args.sizes)],
+                    rows,
+                    "l" + "r" * len(args.sizes),
+                )
+            )
+    except measure.MeasurementError as error:
+        print(f"\nerror: {error}", file=sys.stderr)
+        failed = True
+    finally:
+        teardown_databases(databases, verbosity=0)
+        teardown_test_environment()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
