@@ -1,5 +1,7 @@
 """seed_demo: the demo data, written idempotently and never in production by accident."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
@@ -7,6 +9,7 @@ from django.core.management import CommandError, call_command
 
 from governance import demo_data
 from governance.models import BudgetCycle, CaseTransition, PhaseKind
+from governance.services.cycles import phase_schedule_problems
 from portfolio.models import CaseState, Department, InvestmentCase, Role, User
 from strategy.models import Ambition, Potential, Principle, Strategy
 
@@ -107,6 +110,25 @@ def test_the_intake_is_open_today_and_the_other_phases_follow(seeded):
     for earlier, later in zip(phases, phases[1:], strict=False):
         assert earlier.ends_on < later.starts_on
     assert cycle.open_phases() == [phases[0]]
+
+
+@pytest.mark.parametrize(
+    "today",
+    [datetime.date(2026, 3, 1), datetime.date(2026, 11, 22), datetime.date(2026, 12, 27)],
+)
+def test_the_demo_phases_are_a_schedule_the_secretariat_can_save(today):
+    # The secretariat moves the phases on the cycle page to play a case through;
+    # the page refuses a schedule whose budget negotiations run into the budget year.
+    windows = demo_data.demo_phase_windows(today)
+    dates = {kind: (starts, ends) for kind, starts, ends in windows}
+    assert phase_schedule_problems(demo_data.BUDGET_YEAR, dates) == {}
+    intake_starts, intake_ends = dates[PhaseKind.INTAKE]
+    assert intake_starts <= today <= intake_ends
+    assert [kind for kind, _starts, _ends in windows] == [
+        kind for kind, _start, _end in demo_data.DEMO_PHASE_OFFSETS
+    ]
+    for (_kind, _starts, ends), (_later, starts, _ends) in zip(windows, windows[1:], strict=False):
+        assert ends < starts
 
 
 def test_the_cases_cover_the_states_and_are_complete_once_submitted(seeded):
