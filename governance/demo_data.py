@@ -350,6 +350,9 @@ ACTOR_FOR_STATE = {
     CaseState.NOT_RECOMMENDED: Role.IT_DIRECTORS,
 }
 
+# The IT directors' reason on the demo's assessments of the qualified cases.
+DEMO_ASSESSMENT_REASON = "Sagen understøtter strategien og har en klar gevinst."
+
 _S = CaseState
 # The states a case passed through on its way from draft to where it is.
 STATE_PATHS = {

@@ -8,7 +8,13 @@ from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from governance import demo_data
-from governance.models import BudgetCycle, CaseTransition, PhaseKind
+from governance.models import (
+    Assessment,
+    BudgetCycle,
+    CaseTransition,
+    PhaseKind,
+    PrioritisationRound,
+)
 from governance.services.cycles import phase_schedule_problems
 from portfolio.models import CaseState, Department, InvestmentCase, Role, User
 from strategy.models import Ambition, Potential, Principle, Strategy
@@ -129,6 +135,18 @@ def test_the_demo_phases_are_a_schedule_the_secretariat_can_save(today):
     ]
     for (_kind, _starts, ends), (_later, starts, _ends) in zip(windows, windows[1:], strict=False):
         assert ends < starts
+
+
+def test_the_directors_have_assessed_the_qualified_cases_but_not_published(seeded):
+    # A case qualified in the demo is then the only one left to assess before publishing.
+    qualified = InvestmentCase.objects.filter(state=CaseState.QUALIFIED)
+    assert qualified.exists()
+    assessed = Assessment.objects.filter(case__in=qualified).exclude(recommendation="")
+    assert assessed.count() == qualified.count()
+    assert {a.assessed_by.username for a in assessed} == {"birgitte.hansen"}
+    assert not PrioritisationRound.objects.exists()
+    staff = User.objects.get(username="mette.holm")
+    assert not Assessment.objects.visible_to(staff).exists()
 
 
 def test_the_cases_cover_the_states_and_are_complete_once_submitted(seeded):

@@ -13,10 +13,11 @@ from django.utils import timezone
 from financing.models import ChannelCapacity, FinancingChannel
 from governance import demo_data as data
 from governance.management.commands.setup_roles import setup_roles
-from governance.models import BudgetCycle, CaseTransition, Phase
+from governance.models import Assessment, BudgetCycle, CaseTransition, Phase, Recommendation
 from portfolio.models import (
     CaseEconomyLine,
     CasePrinciple,
+    CaseState,
     Department,
     InvestmentCase,
     Role,
@@ -239,7 +240,26 @@ class Seeder:
                         actor=author,
                     )
         self.create_timeline(case, path, step_times, case_data.get("comments", {}))
+        if case.state == CaseState.QUALIFIED:
+            self.create_assessment(case, index)
         return case
+
+    def create_assessment(self, case, index: int) -> None:
+        """The IT directors have assessed the cases qualified before the demo starts,
+        unpublished: the prioritisation can be published once a case qualified in the
+        demo is assessed too (publishing needs every qualified case assessed)."""
+        director = self.users[Role.IT_DIRECTORS]
+        assessment = Assessment(
+            case=case,
+            score=3 + index % 3,
+            recommendation=Recommendation.PRIORITISE,
+            reason=data.DEMO_ASSESSMENT_REASON,
+            assessed_by=director,
+        )
+        assessment.full_clean()
+        assessment._history_user = director
+        assessment._change_reason = CHANGE_REASON
+        assessment.save()
 
     def create_timeline(self, case, path, step_times, comments) -> None:
         """The transitions from draft to the case's state, by people of the right role."""
