@@ -149,6 +149,22 @@ def test_the_directors_have_assessed_the_qualified_cases_but_not_published(seede
     assert not Assessment.objects.visible_to(staff).exists()
 
 
+def test_a_seeded_case_got_its_economy_and_principles_when_it_was_written(seeded):
+    # Otherwise every demo timeline would open with the economy "added" today,
+    # after the committee's decision.
+    for case in InvestmentCase.objects.filter(state=CaseState.APPROVED):
+        first_step = case.transitions.order_by("created_at").first().created_at
+        dates = [
+            *case.economy_lines.model.history.filter(case_id=case.pk).values_list(
+                "history_date", flat=True
+            ),
+            *case.principle_links.model.history.filter(case_id=case.pk).values_list(
+                "history_date", flat=True
+            ),
+        ]
+        assert dates and max(dates) < first_step
+
+
 def test_the_cases_cover_the_states_and_are_complete_once_submitted(seeded):
     states = set(InvestmentCase.objects.values_list("state", flat=True))
     assert states >= {

@@ -29,11 +29,11 @@ CHANGE_REASON = "Demodata"
 ECONOMY_YEARS = (2027, 2028, 2029, 2030, None)  # None: the permanent (varig) effect
 
 
-def upsert(model, lookup: dict, values: dict, *, actor=None):
+def upsert(model, lookup: dict, values: dict, *, actor=None, at=None):
     """The row with ``lookup``, created or brought to ``values``.
 
     Saves only when something differs, so that running the seed again adds no
-    history.
+    history. ``at`` dates the history row (the case's story is in the past).
     """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -46,6 +46,8 @@ def upsert(model, lookup: dict, values: dict, *, actor=None):
     obj._change_reason = CHANGE_REASON
     if actor is not None:
         obj._history_user = actor
+    if at is not None:
+        obj._history_date = at
     obj.full_clean()
     obj.save()
     return obj
@@ -229,6 +231,7 @@ class Seeder:
                 {"case": case, "principle": self.principles[number]},
                 {"justification": justification},
                 actor=author,
+                at=created_at,
             )
         for kind, amounts in case_data["economy"].items():
             for year, amount in zip(ECONOMY_YEARS, amounts, strict=True):
@@ -238,6 +241,7 @@ class Seeder:
                         {"case": case, "kind": kind, "year": year},
                         {"amount": amount},
                         actor=author,
+                        at=created_at,
                     )
         self.create_timeline(case, path, step_times, case_data.get("comments", {}))
         if case.state == CaseState.QUALIFIED:
