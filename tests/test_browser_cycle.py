@@ -91,7 +91,7 @@ def test_a_case_goes_from_draft_to_the_committees_decision_and_tells_its_story(
 
     # The department reads the comment at the top of the case page.
     bif.goto(case_url)
-    notice = bif.locator("article.case-page > .alert-warning").first
+    notice = bif.locator("article.case-page > :first-child")
     assert gettext("Returned by the secretariat") in notice.inner_text()
     assert RETURN_COMMENT in notice.inner_text()
 
