@@ -248,12 +248,42 @@ DEMO_PHASE_OFFSETS = [
 ]
 
 
+# The steps after the intake, which must all end before the budget year begins.
+STEPS_AFTER_INTAKE = [
+    PhaseKind.QUALIFICATION,
+    PhaseKind.PRIORITISATION,
+    PhaseKind.TRANSFER_CASE,
+    PhaseKind.BUDGET_NEGOTIATIONS,
+]
+
+
 def demo_phase_windows(today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
-    """The demo's phases as (kind, first day, last day), relative to ``today``."""
+    """The demo's phases as (kind, first day, last day), relative to ``today``.
+
+    The secretariat's cycle page saves only a schedule whose budget negotiations
+    end before the budget year (``phase_schedule_problems``), and the secretariat
+    moves the phases there to play a case through. So when the offsets would run
+    into the budget year, the intake ends in time and the steps after it share
+    the days left before the budget year, one after the other. On a day too late
+    for that (the last four days of the year before, or the budget year itself)
+    the offsets stand, and the secretariat acts outside the phases with a reason.
+    """
     day = datetime.timedelta(days=1)
-    return [
-        (kind, today + start * day, today + end * day) for kind, start, end in DEMO_PHASE_OFFSETS
-    ]
+    windows = {
+        kind: (today + start * day, today + end * day) for kind, start, end in DEMO_PHASE_OFFSETS
+    }
+    steps = len(STEPS_AFTER_INTAKE)
+    last_day = datetime.date(BUDGET_YEAR - 1, 12, 31)
+    if windows[PhaseKind.BUDGET_NEGOTIATIONS][1] > last_day and today + steps * day <= last_day:
+        intake_starts, intake_ends = windows[PhaseKind.INTAKE]
+        intake_ends = min(intake_ends, last_day - steps * day)
+        windows[PhaseKind.INTAKE] = (intake_starts, intake_ends)
+        days_left = (last_day - intake_ends).days
+        for index, kind in enumerate(STEPS_AFTER_INTAKE):
+            first = index * days_left // steps + 1
+            last = (index + 1) * days_left // steps
+            windows[kind] = (intake_ends + first * day, intake_ends + last * day)
+    return [(kind, *windows[kind]) for kind, _start, _end in DEMO_PHASE_OFFSETS]
 
 
 # ------------------------------------------------------------------ people
@@ -319,6 +349,9 @@ ACTOR_FOR_STATE = {
     CaseState.PRIORITISED: Role.IT_DIRECTORS,
     CaseState.NOT_RECOMMENDED: Role.IT_DIRECTORS,
 }
+
+# The IT directors' reason on the demo's assessments of the qualified cases.
+DEMO_ASSESSMENT_REASON = "Sagen understøtter strategien og har en klar gevinst."
 
 _S = CaseState
 # The states a case passed through on its way from draft to where it is.

@@ -6,6 +6,7 @@ import pytest
 from kkdigital.celery import app as celery_app
 from portfolio.models import Role
 
+from .browser import browser  # noqa: F401 (the fixture of the browser tests)
 from .factories import BudgetCycleFactory, DepartmentFactory, UserFactory
 
 

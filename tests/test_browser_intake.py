@@ -2,11 +2,8 @@
 is told what is missing, completes it, and another department cannot open it."""
 
 import datetime
-import os
-import shutil
 
 import pytest
-from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -15,55 +12,14 @@ from django.utils.translation import gettext
 from governance.models import PhaseKind
 from portfolio.models import CaseState, InvestmentCase
 
+from .browser import log_in
 from .factories import PotentialFactory, PrincipleFactory, ThemeFactory, ThemeGoalFactory
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "kode-til-test-123"  # tests/factories.py UserFactory
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    if not shutil.which(CHROMIUM):
-        message = f"{CHROMIUM} is missing: apt-get install -y chromium"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    # Playwright's sync API runs an event loop in this thread; the test still
-    # reads the database synchronously between browser steps.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-        # While Playwright's loop runs, the ORM calls of the test get their own
-        # connection; close it so that the test database can be dropped.
-        connections.close_all()
-
 
 def label(name):
     return str(capfirst(InvestmentCase._meta.get_field(name).verbose_name))
-
-
-def log_in(browser, live_server, user):
-    page = browser.new_context(locale="da-DK").new_page()
-    page.set_default_timeout(10_000)
-    page.goto(live_server.url + reverse("login"))
-    page.fill("input[name=username]", user.username)
-    page.fill("input[name=password]", PASSWORD)
-    with page.expect_navigation():
-        page.press("input[name=password]", "Enter")
-    return page
 
 
 def test_a_staff_member_writes_a_case_the_it_lead_submits_it_and_others_cannot_open_it(

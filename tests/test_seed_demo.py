@@ -1,12 +1,21 @@
 """seed_demo: the demo data, written idempotently and never in production by accident."""
 
+import datetime
+
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
 
 from governance import demo_data
-from governance.models import BudgetCycle, CaseTransition, PhaseKind
+from governance.models import (
+    Assessment,
+    BudgetCycle,
+    CaseTransition,
+    PhaseKind,
+    PrioritisationRound,
+)
+from governance.services.cycles import phase_schedule_problems
 from portfolio.models import CaseState, Department, InvestmentCase, Role, User
 from strategy.models import Ambition, Potential, Principle, Strategy
 
@@ -107,6 +116,53 @@ def test_the_intake_is_open_today_and_the_other_phases_follow(seeded):
     for earlier, later in zip(phases, phases[1:], strict=False):
         assert earlier.ends_on < later.starts_on
     assert cycle.open_phases() == [phases[0]]
+
+
+@pytest.mark.parametrize(
+    "today",
+    [datetime.date(2026, 3, 1), datetime.date(2026, 11, 22), datetime.date(2026, 12, 27)],
+)
+def test_the_demo_phases_are_a_schedule_the_secretariat_can_save(today):
+    # The secretariat moves the phases on the cycle page to play a case through;
+    # the page refuses a schedule whose budget negotiations run into the budget year.
+    windows = demo_data.demo_phase_windows(today)
+    dates = {kind: (starts, ends) for kind, starts, ends in windows}
+    assert phase_schedule_problems(demo_data.BUDGET_YEAR, dates) == {}
+    intake_starts, intake_ends = dates[PhaseKind.INTAKE]
+    assert intake_starts <= today <= intake_ends
+    assert [kind for kind, _starts, _ends in windows] == [
+        kind for kind, _start, _end in demo_data.DEMO_PHASE_OFFSETS
+    ]
+    for (_kind, _starts, ends), (_later, starts, _ends) in zip(windows, windows[1:], strict=False):
+        assert ends < starts
+
+
+def test_the_directors_have_assessed_the_qualified_cases_but_not_published(seeded):
+    # A case qualified in the demo is then the only one left to assess before publishing.
+    qualified = InvestmentCase.objects.filter(state=CaseState.QUALIFIED)
+    assert qualified.exists()
+    assessed = Assessment.objects.filter(case__in=qualified).exclude(recommendation="")
+    assert assessed.count() == qualified.count()
+    assert {a.assessed_by.username for a in assessed} == {"birgitte.hansen"}
+    assert not PrioritisationRound.objects.exists()
+    staff = User.objects.get(username="mette.holm")
+    assert not Assessment.objects.visible_to(staff).exists()
+
+
+def test_a_seeded_case_got_its_economy_and_principles_when_it_was_written(seeded):
+    # Otherwise every demo timeline would open with the economy "added" today,
+    # after the committee's decision.
+    for case in InvestmentCase.objects.filter(state=CaseState.APPROVED):
+        first_step = case.transitions.order_by("created_at").first().created_at
+        dates = [
+            *case.economy_lines.model.history.filter(case_id=case.pk).values_list(
+                "history_date", flat=True
+            ),
+            *case.principle_links.model.history.filter(case_id=case.pk).values_list(
+                "history_date", flat=True
+            ),
+        ]
+        assert dates and max(dates) < first_step
 
 
 def test_the_cases_cover_the_states_and_are_complete_once_submitted(seeded):

@@ -13,10 +13,11 @@ from django.utils import timezone
 from financing.models import ChannelCapacity, FinancingChannel
 from governance import demo_data as data
 from governance.management.commands.setup_roles import setup_roles
-from governance.models import BudgetCycle, CaseTransition, Phase
+from governance.models import Assessment, BudgetCycle, CaseTransition, Phase, Recommendation
 from portfolio.models import (
     CaseEconomyLine,
     CasePrinciple,
+    CaseState,
     Department,
     InvestmentCase,
     Role,
@@ -28,11 +29,11 @@ CHANGE_REASON = "Demodata"
 ECONOMY_YEARS = (2027, 2028, 2029, 2030, None)  # None: the permanent (varig) effect
 
 
-def upsert(model, lookup: dict, values: dict, *, actor=None):
+def upsert(model, lookup: dict, values: dict, *, actor=None, at=None):
     """The row with ``lookup``, created or brought to ``values``.
 
     Saves only when something differs, so that running the seed again adds no
-    history.
+    history. ``at`` dates the history row (the case's story is in the past).
     """
     obj = model.objects.filter(**lookup).first()
     if obj is None:
@@ -45,6 +46,8 @@ def upsert(model, lookup: dict, values: dict, *, actor=None):
     obj._change_reason = CHANGE_REASON
     if actor is not None:
         obj._history_user = actor
+    if at is not None:
+        obj._history_date = at
     obj.full_clean()
     obj.save()
     return obj
@@ -228,6 +231,7 @@ class Seeder:
                 {"case": case, "principle": self.principles[number]},
                 {"justification": justification},
                 actor=author,
+                at=created_at,
             )
         for kind, amounts in case_data["economy"].items():
             for year, amount in zip(ECONOMY_YEARS, amounts, strict=True):
@@ -237,9 +241,29 @@ class Seeder:
                         {"case": case, "kind": kind, "year": year},
                         {"amount": amount},
                         actor=author,
+                        at=created_at,
                     )
         self.create_timeline(case, path, step_times, case_data.get("comments", {}))
+        if case.state == CaseState.QUALIFIED:
+            self.create_assessment(case, index)
         return case
+
+    def create_assessment(self, case, index: int) -> None:
+        """The IT directors have assessed the cases qualified before the demo starts,
+        unpublished: the prioritisation can be published once a case qualified in the
+        demo is assessed too (publishing needs every qualified case assessed)."""
+        director = self.users[Role.IT_DIRECTORS]
+        assessment = Assessment(
+            case=case,
+            score=3 + index % 3,
+            recommendation=Recommendation.PRIORITISE,
+            reason=data.DEMO_ASSESSMENT_REASON,
+            assessed_by=director,
+        )
+        assessment.full_clean()
+        assessment._history_user = director
+        assessment._change_reason = CHANGE_REASON
+        assessment.save()
 
     def create_timeline(self, case, path, step_times, comments) -> None:
         """The transitions from draft to the case's state, by people of the right role."""
