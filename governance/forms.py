@@ -100,6 +100,7 @@ class ForwardForm(forms.Form):
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
         queryset=CommitteeMeeting.objects.none(),
+        empty_label=_("Choose a meeting"),
         widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"required": _("Choose the meeting.")},
     )
