@@ -1,9 +1,12 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GovernanceConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'governance'
+    # The admin's section heading.
+    verbose_name = _("Process and decisions")
 
     def ready(self):
         # The case page lives in portfolio, which does not import governance:

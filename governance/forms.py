@@ -66,6 +66,11 @@ class AssessmentForm(forms.ModelForm):
         # Several cases' forms share one page: keep the element ids apart.
         self.auto_id = f"id_{self.prefix}_%s" if self.prefix else "id_%s"
         self.fields["score"].error_messages["required"] = _("Give the case a score from 1 to 5.")
+        # Django's blank choice "---------" says nothing; name what it means.
+        self.fields["recommendation"].choices = [
+            ("", _("No recommendation yet")),
+            *self.fields["recommendation"].choices[1:],
+        ]
 
     def validate_unique(self):
         # The service checks the rank within the cycle; the form knows no case yet.
@@ -95,6 +100,7 @@ class ForwardForm(forms.Form):
     meeting = forms.ModelChoiceField(
         label=_("Meeting"),
         queryset=CommitteeMeeting.objects.none(),
+        empty_label=_("Choose a meeting"),
         widget=forms.Select(attrs={"class": "form-select"}),
         error_messages={"required": _("Choose the meeting.")},
     )

@@ -7,6 +7,7 @@ from django.db import connection
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -53,12 +54,21 @@ def _secretariat_overview(cases) -> dict:
     rows = []
     for department in Department.objects.only("code", "name"):
         counts = [cells.get((department.pk, state), 0) for state in states]
-        rows.append({"department": department, "counts": counts, "total": sum(counts)})
+        rows.append(
+            {
+                "department": department,
+                "counts": counts,
+                "total": sum(counts),
+                # (state, count) pairs: each count links to its cases.
+                "cells": list(zip(states, counts, strict=True)),
+            }
+        )
     column_totals = [sum(row["counts"][i] for row in rows) for i in range(len(states))]
     return {
         "columns": [CaseState(state).label for state in states],
         "rows": rows,
         "column_totals": column_totals,
+        "total_cells": list(zip(states, column_totals, strict=True)),
         "total": sum(column_totals),
     }
 
@@ -102,6 +112,9 @@ def home(request):
             context["department_overview"] = _department_overview(cases, user.department)
         if is_secretariat(user):
             context["secretariat_overview"] = _secretariat_overview(cases)
+            # The table's counts link to the case list, filtered to the cycle.
+            context["list_url"] = f"{reverse('portfolio:case-list')}?cycle={cycle.budget_year}"
+
         if user.has_role(Role.IT_DIRECTORS):
             context["directors_overview"] = _directors_overview(cases)
         if user.has_role(Role.COMMITTEE_READER):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from governance.models import PhaseKind
-from portfolio.models import CaseState
+from portfolio.models import CaseState, InvestmentCase
 
 from .factories import BudgetCycleFactory, DepartmentFactory, InvestmentCaseFactory
 
@@ -189,3 +189,30 @@ def test_the_query_count_does_not_grow_with_the_data(client, cycle, departments,
 
     assert few == many
     assert many <= 15
+
+
+def test_it_links_each_count_to_the_filtered_case_list(client, cases, secretariat):
+    client.force_login(secretariat)
+    html = client.get(url()).content.decode()
+    case_list = reverse("portfolio:case-list")
+    # Two BIF drafts: the count opens exactly those cases.
+    assert f'href="{case_list}?cycle=2027&amp;department=BIF&amp;state=draft">2</a>' in html
+    # The department's name opens all its cases of the cycle; the year is never "2.027".
+    assert f'href="{case_list}?cycle=2027&amp;department=SUF">' in html
+    assert "2.027" not in html
+    # A zero is not a link.
+    assert f"{case_list}?cycle=2027&amp;department=KFF&amp;state=submitted" not in html
+
+
+def test_the_filtered_case_list_shows_the_counted_cases(client, cases, secretariat):
+    client.force_login(secretariat)
+    response = client.get(
+        reverse("portfolio:case-list"), {"cycle": 2027, "department": "BIF", "state": "draft"}
+    )
+    html = response.content.decode()
+    shown = InvestmentCase.objects.filter(department__code="BIF", state=CaseState.DRAFT)
+    assert shown.count() == 2
+    for case in shown:
+        assert case.get_absolute_url() in html
+    for case in InvestmentCase.objects.exclude(pk__in=shown):
+        assert f'href="{case.get_absolute_url()}"' not in html

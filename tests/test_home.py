@@ -137,6 +137,16 @@ def test_it_shows_the_secretariat_a_department_by_state_table(client, secretaria
     assert "department_overview" not in response.context
 
 
+def test_the_secretariats_counts_link_to_the_filtered_case_list(client, secretariat, cases):
+    html = get_home(client, secretariat).content.decode()
+    # BIF has two drafts in the 2027 cycle: the count opens exactly those.
+    assert 'href="/sager/?cycle=2027&amp;department=BIF&amp;state=draft">2</a>' in html
+    assert 'href="/sager/?cycle=2027&amp;state=submitted">1</a>' in html
+    # An empty cell is no link; the year is never written "2.027".
+    assert "department=OKF&amp;state=draft" not in html
+    assert "2.027" not in html
+
+
 def test_the_secretariat_home_page_does_not_query_per_department_or_case(
     client, secretariat, cycle, cases, django_assert_max_num_queries
 ):

@@ -1,6 +1,8 @@
 """The case form: department staff create and edit drafts in sections, save at any
 time, type amounts as they write them, and check whether the case is ready."""
 
+import re
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
@@ -370,6 +372,18 @@ def test_check_saves_and_lists_every_problem_next_to_its_field(client, draft, st
         for message in messages:
             assert message.replace("'", "&#x27;") in html
     assert "Skrevet inden tjek" in html
+
+
+def test_the_missing_economy_message_is_announced_from_the_first_cell(
+    client, draft, staff, frame
+):
+    client.force_login(staff)
+    response = post_edit(client, draft, minimal(action="check"))
+    html = client.get(response["Location"]).content.decode()
+    assert html.count('id="economy-error"') == 1
+    first_cell = re.search(r'<input[^>]*id="id_eco-investment_2027"[^>]*>', html).group(0)
+    assert re.search(r'aria-describedby="[^"]*\beconomy-error\b', first_cell)
+    assert 'id="id_eco-investment_2027-error"' not in html
 
 
 def test_check_tells_when_the_case_is_ready_for_the_it_lead(client, draft, staff, frame):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -61,6 +62,8 @@ class DepartmentRow:
     counts: list[int]
     total: int = 0
     has_submitted: bool = False
+    # (state, count) pairs, so that each count can link to its cases.
+    cells: list[tuple[str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +78,7 @@ class Overview:
     deadline_near: bool
     not_submitted: list[Department]
     waiting: list[dict] = field(default_factory=list)
+    total_cells: list[tuple[str, int]] = field(default_factory=list)
 
 
 def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
@@ -96,6 +100,7 @@ def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
                 department=department,
                 counts=row_counts,
                 total=sum(row_counts),
+                cells=[(state.value, n) for state, n in zip(states, row_counts, strict=True)],
                 has_submitted=any(
                     n
                     for state, n in zip(states, row_counts, strict=True)
@@ -114,6 +119,7 @@ def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
         states=states,
         rows=rows,
         state_totals=state_totals,
+        total_cells=[(state.value, n) for state, n in zip(states, state_totals, strict=True)],
         total=sum(state_totals),
         intake_deadline=deadline,
         days_left=days_left,
@@ -125,6 +131,7 @@ def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
                 "who": who,
                 "what": what,
                 "states": [CaseState(s).label for s in waiting_states],
+                "state_links": [(s, CaseState(s).label) for s in waiting_states],
                 "count": sum(by_state[s] for s in waiting_states),
             }
             for key, who, what, waiting_states in WAITING_FOR
@@ -145,5 +152,13 @@ def cycle_overview(request, budget_year: int | None = None):
     return render(
         request,
         "governance/cycle_overview.html",
-        {"overview": overview, "cycle": cycle, "cycles": cycles},
+        {
+            "overview": overview,
+            "cycle": cycle,
+            "cycles": cycles,
+            # The counts link to the case list, filtered to the cycle (and more).
+            "list_url": (
+                f"{reverse('portfolio:case-list')}?cycle={cycle.budget_year}" if cycle else ""
+            ),
+        },
     )

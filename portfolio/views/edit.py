@@ -28,6 +28,8 @@ from ..models import InvestmentCase
 from ..permissions import can_create_case, get_case_for
 from ..services import CaseConflict, case_create, case_update
 
+ECONOMY_ERROR_ID = "economy-error"
+
 
 @dataclass
 class FieldView:
@@ -250,6 +252,13 @@ def _field_views(form, economy, problems) -> dict[str, FieldView]:
         errors=[str(e) for e in economy.non_field_errors()] + list(problems.get("economy", [])),
         anchor=first_cell.auto_id,
     )
+    if views["economy"].errors:
+        # The economy's own message has its own id (the first cell may have one
+        # too); the first cell, where the summary link lands, points to it.
+        attrs = first_cell.field.widget.attrs
+        attrs["aria-describedby"] = " ".join(
+            filter(None, [attrs.get("aria-describedby", ""), ECONOMY_ERROR_ID])
+        )
     for name, bound in ((n, economy[n]) for n in economy.fields):
         views[f"eco-{name}"] = FieldView(
             name=name, bound=bound, errors=[str(e) for e in bound.errors], anchor=bound.auto_id
