@@ -325,13 +325,34 @@ DEFAULT_COMMENTS = {
         "Videresendt til Økonomiudvalget som del af den tværgående udviklings- og "
         "omstillingsplan."
     ),
-    CaseState.APPROVED: "Godkendt af Økonomiudvalget i budgetforhandlingerne.",
-    CaseState.REJECTED: "Ikke godkendt af Økonomiudvalget.",
-    CaseState.DEFERRED: "Udskudt af Økonomiudvalget til næste budgetår.",
+    # The decision texts: a decision's transition says what ØU decided.
+    CaseState.APPROVED: "Indstillingen blev godkendt uden afstemning.",
+    CaseState.REJECTED: "Forslaget blev forkastet.",
+    CaseState.DEFERRED: "Forslaget blev udskudt til næste års budgetforhandlinger.",
     CaseState.IN_PROGRESS: "Projektet er igangsat.",
     CaseState.COMPLETED: "Projektet er afsluttet og overdraget til drift.",
     CaseState.WITHDRAWN: "Trukket tilbage af forvaltningen.",
 }
+
+# The Economic Committee's meetings of Budget 2027. The decided cases were
+# decided at the first, held DECIDED_MEETING_DAYS_AGO days before the seed
+# runs; the forwarded cases are on the agenda of the second, held during the
+# demo's budget negotiations (see ``agenda_meeting_date``).
+DECIDED_MEETING_TITLE = "Økonomiudvalgets møde — Budgetforhandlinger 2027"
+AGENDA_MEETING_TITLE = "Økonomiudvalgets møde — Budgetforhandlinger 2027, 2. behandling"
+DECIDED_MEETING_DAYS_AGO = 14
+# The cases went before the committee this many days before the meeting.
+FORWARDED_DAYS_BEFORE_MEETING = 4
+
+
+def agenda_meeting_date(windows) -> datetime.date:
+    """A week into the budget negotiations of ``demo_phase_windows``, or halfway
+    through them when they are shorter than a fortnight."""
+    for kind, starts_on, ends_on in windows:
+        if kind == PhaseKind.BUDGET_NEGOTIATIONS:
+            return starts_on + min(datetime.timedelta(days=7), (ends_on - starts_on) // 2)
+    raise ValueError("The demo phases have no budget negotiations.")
+
 
 # Who moves a case into a state: the owning department's IT lead, the
 # secretariat or the IT directors' circle.
@@ -721,7 +742,10 @@ CASES = [
             gain=(-500_000, -2_500_000, -3_500_000, -3_500_000, -3_500_000),
         ),
         "comments": {
-            CaseState.APPROVED: "Godkendt af Økonomiudvalget med finansiering fra puljen.",
+            CaseState.APPROVED: (
+                "Indstillingen blev godkendt med finansiering fra investerings- og "
+                "innovationspuljen."
+            ),
         },
     },
     # ---- Sundheds- og Omsorgsforvaltningen

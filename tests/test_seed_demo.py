@@ -6,14 +6,19 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.utils import timezone, translation
 
 from governance import demo_data
 from governance.models import (
     Assessment,
     BudgetCycle,
     CaseTransition,
+    CommitteeMeeting,
+    Decision,
+    DecisionOutcome,
     PhaseKind,
     PrioritisationRound,
+    Recommendation,
 )
 from governance.services.cycles import phase_schedule_problems
 from portfolio.models import CaseState, Department, InvestmentCase, Role, User
@@ -44,6 +49,8 @@ def test_it_gives_the_same_rows_when_run_twice(fast_hashing, settings):
     call_command("seed_demo", verbosity=0)
     assert row_counts() == first
     assert first["portfolio.InvestmentCase"] >= 25
+    assert first["governance.CommitteeMeeting"] == 2
+    assert first["governance.Decision"] >= 5
     titles = list(InvestmentCase.objects.values_list("title", flat=True))
     assert len(titles) == len(set(titles))
 
@@ -225,3 +232,72 @@ def test_the_channel_capacities_are_marked_as_demo_figures(seeded):
 
     assert ChannelCapacity.objects.count() == 12
     assert not ChannelCapacity.objects.exclude(is_demo=True, note="Demotal").exists()
+
+
+DECIDED_STATES = (
+    CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED,
+    CaseState.IN_PROGRESS, CaseState.COMPLETED,
+)
+
+
+def test_each_decided_case_has_the_committees_decision_as_case_decide_records_it(seeded):
+    meeting = CommitteeMeeting.objects.get(title=demo_data.DECIDED_MEETING_TITLE)
+    assert meeting.cycle.budget_year == 2027
+    assert meeting.created_by.username == "anne.jeppesen"
+    decided = InvestmentCase.objects.filter(state__in=DECIDED_STATES)
+    assert set(decided.values_list("state", flat=True)) == set(DECIDED_STATES)
+    assert set(meeting.cases.all()) == set(decided)
+    for case in decided:
+        decision = Decision.objects.get(case=case)
+        step = case.transitions.get(to_state__in=DecisionOutcome.values)
+        assert decision.meeting == meeting
+        assert decision.outcome == step.to_state
+        assert decision.text == step.comment
+        assert decision.decided_on == meeting.held_on
+        assert decision.recorded_by.username == "anne.jeppesen"
+        assert decision.recorded_at == step.created_at
+        forwarded = case.transitions.get(to_state=CaseState.FORWARDED)
+        with translation.override("da"):
+            assert forwarded.comment == str(meeting)
+        assert timezone.localdate(forwarded.created_at) < meeting.held_on
+        assert timezone.localdate(step.created_at) == meeting.held_on
+        assert meeting.held_on < timezone.localdate()
+    texts = set(Decision.objects.values_list("text", flat=True))
+    assert "Indstillingen blev godkendt uden afstemning." in texts
+    assert "Udskudt til Budget 2028, når det fælleskommunale udbud er afsluttet." in texts
+
+
+def test_the_forwarded_cases_await_the_meeting_in_the_budget_negotiations(seeded):
+    meeting = CommitteeMeeting.objects.get(title=demo_data.AGENDA_MEETING_TITLE)
+    forwarded = InvestmentCase.objects.filter(state=CaseState.FORWARDED)
+    assert forwarded.count() >= 2
+    assert set(meeting.cases.all()) == set(forwarded)
+    assert not meeting.decisions.exists()
+    negotiations = meeting.cycle.phases.get(kind=PhaseKind.BUDGET_NEGOTIATIONS)
+    assert negotiations.starts_on <= meeting.held_on <= negotiations.ends_on
+    for case in forwarded:
+        step = case.transitions.get(to_state=CaseState.FORWARDED)
+        with translation.override("da"):
+            assert step.comment == str(meeting)
+        assert meeting.created_at < step.created_at
+    assert CommitteeMeeting.objects.count() == 2
+    assert not Decision.objects.exclude(case__state__in=DECIDED_STATES).exists()
+
+
+def test_the_cases_the_directors_prioritised_have_their_unpublished_assessment(seeded):
+    past_qualification = InvestmentCase.objects.filter(
+        state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED, CaseState.FORWARDED,
+                   *DECIDED_STATES)
+    )
+    for case in past_qualification:
+        step = case.transitions.get(
+            to_state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED)
+        )
+        assert case.assessment.reason == step.comment
+        expected = (
+            Recommendation.NOT_RECOMMENDED
+            if step.to_state == CaseState.NOT_RECOMMENDED
+            else Recommendation.PRIORITISE
+        )
+        assert case.assessment.recommendation == expected
+    assert not PrioritisationRound.objects.exists()

@@ -8,12 +8,21 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from financing.models import ChannelCapacity, FinancingChannel
 from governance import demo_data as data
 from governance.management.commands.setup_roles import setup_roles
-from governance.models import Assessment, BudgetCycle, CaseTransition, Phase, Recommendation
+from governance.models import (
+    Assessment,
+    BudgetCycle,
+    CaseTransition,
+    CommitteeMeeting,
+    Decision,
+    DecisionOutcome,
+    Phase,
+    Recommendation,
+)
 from portfolio.models import (
     CaseEconomyLine,
     CasePrinciple,
@@ -61,6 +70,7 @@ class Seeder:
         self.today = timezone.localdate(now)
         self.stdout = stdout
         self.created_cases = 0
+        self.meetings = {}
 
     def run(self) -> None:
         setup_roles()
@@ -161,7 +171,8 @@ class Seeder:
     def seed_cycle(self) -> None:
         """Budget 2027 with demo phases: the intake is open on the day the seed runs."""
         self.cycle = upsert(BudgetCycle, {"budget_year": data.BUDGET_YEAR}, {})
-        for kind, starts_on, ends_on in data.demo_phase_windows(self.today):
+        self.phase_windows = data.demo_phase_windows(self.today)
+        for kind, starts_on, ends_on in self.phase_windows:
             upsert(
                 Phase,
                 {"cycle": self.cycle, "kind": kind},
@@ -183,12 +194,7 @@ class Seeder:
         department = case_data["department"]
         author = self.staff.get(department) or self.it_leads[department]
         path = data.state_path(case_data["state"], case_data.get("returned_once", False))
-        # The timeline ends a day ago; each step came a few days after the last.
-        offset = datetime.timedelta(minutes=37 * index)
-        step_times = [
-            self.now - offset - datetime.timedelta(days=1 + 4 * (len(path) - 1 - i))
-            for i in range(1, len(path))
-        ]
+        step_times = self.step_times(index, path)
         created_at = (step_times[0] if step_times else self.now) - datetime.timedelta(days=6)
 
         contact_name, contact_email = case_data["contact"]
@@ -243,21 +249,113 @@ class Seeder:
                         actor=author,
                         at=created_at,
                     )
-        self.create_timeline(case, path, step_times, case_data.get("comments", {}))
-        if case.state == CaseState.QUALIFIED:
-            self.create_assessment(case, index)
+        comments = self.timeline_comments(path, case_data.get("comments", {}))
+        transitions = self.create_timeline(case, path, step_times, comments)
+        if CaseState.QUALIFIED in path:
+            self.create_assessment(case, index, path, comments)
+        self.create_meeting_records(case, path, transitions)
         return case
 
-    def create_assessment(self, case, index: int) -> None:
-        """The IT directors have assessed the cases qualified before the demo starts,
-        unpublished: the prioritisation can be published once a case qualified in the
-        demo is assessed too (publishing needs every qualified case assessed)."""
+    def step_times(self, index: int, path: list[str]) -> list[datetime.datetime]:
+        """When each step of ``path`` after the draft was taken.
+
+        The timeline ends a day ago and each step came a few days after the last.
+        A case decided by the committee was forwarded a few days before the
+        decided meeting and decided on its day; its later steps (started,
+        completed) come between the meeting and a day ago.
+        """
+        offset = datetime.timedelta(minutes=37 * index)
+        day = datetime.timedelta(days=1)
+        steps = path[1:]
+        ending_a_day_ago = [
+            self.now - offset - day * (1 + 4 * (len(steps) - 1 - i)) for i in range(len(steps))
+        ]
+        decided = [i for i, state in enumerate(steps) if state in DecisionOutcome.values]
+        if not decided:
+            return ending_a_day_ago
+        at = decided[0]
+        # Recorded in the afternoon of the meeting, one case after the other.
+        decided_at = self.meeting_time(self.decided_meeting_date()) + offset / 8
+        forwarded_at = decided_at - day * data.FORWARDED_DAYS_BEFORE_MEETING
+        before = [forwarded_at - day * 4 * (at - 1 - i) for i in range(at)]
+        return [*before, decided_at, *ending_a_day_ago[at + 1 :]]
+
+    def decided_meeting_date(self) -> datetime.date:
+        return self.today - datetime.timedelta(days=data.DECIDED_MEETING_DAYS_AGO)
+
+    @staticmethod
+    def meeting_time(held_on: datetime.date) -> datetime.datetime:
+        """Two o'clock on the meeting's day: when the secretariat records the decisions."""
+        return timezone.make_aware(datetime.datetime.combine(held_on, datetime.time(14)))
+
+    def meeting(self, title: str, held_on: datetime.date) -> CommitteeMeeting:
+        """The demo meeting called ``title``, registered by the secretariat a few
+        weeks before it was held; created once, then left as the demo leaves it."""
+        if title not in self.meetings:
+            meeting = CommitteeMeeting.objects.filter(cycle=self.cycle, title=title).first()
+            if meeting is None:
+                secretariat = self.users[Role.SECRETARIAT]
+                # Before any case is forwarded to it (the last a day ago).
+                registered_at = min(
+                    self.meeting_time(held_on) - datetime.timedelta(days=21),
+                    self.now - datetime.timedelta(days=3),
+                )
+                meeting = CommitteeMeeting(
+                    cycle=self.cycle, held_on=held_on, title=title, created_by=secretariat
+                )
+                meeting.full_clean()
+                meeting._history_user = secretariat
+                meeting._history_date = registered_at
+                meeting._change_reason = CHANGE_REASON
+                meeting.save()
+                CommitteeMeeting.objects.filter(pk=meeting.pk).update(created_at=registered_at)
+            self.meetings[title] = meeting
+        return self.meetings[title]
+
+    def meeting_for(self, path: list[str]) -> CommitteeMeeting | None:
+        """The meeting a case on ``path`` was forwarded to, if it was."""
+        if CaseState.FORWARDED not in path:
+            return None
+        if path[-1] == CaseState.FORWARDED:
+            return self.meeting(
+                data.AGENDA_MEETING_TITLE, data.agenda_meeting_date(self.phase_windows)
+            )
+        return self.meeting(data.DECIDED_MEETING_TITLE, self.decided_meeting_date())
+
+    def timeline_comments(self, path: list[str], comments: dict) -> dict:
+        """Each step's comment: the case's own, else the default; forwarding names
+        the meeting, as ``cases_forward`` does."""
+        result = {state: comments.get(state, data.DEFAULT_COMMENTS[state]) for state in path[1:]}
+        meeting = self.meeting_for(path)
+        if meeting is not None:
+            with translation.override(settings.LANGUAGE_CODE):
+                result[CaseState.FORWARDED] = str(meeting)
+        return result
+
+    def create_assessment(self, case, index: int, path: list[str], comments: dict) -> None:
+        """The IT directors' assessment, unpublished.
+
+        The cases qualified before the demo starts are assessed, so that the
+        prioritisation can be published once a case qualified in the demo is
+        assessed too (publishing needs every qualified case assessed). The cases
+        the directors recommended or not have the assessment whose reason their
+        timeline gives, as ``prioritisation_publish`` writes it.
+        """
         director = self.users[Role.IT_DIRECTORS]
+        if CaseState.NOT_RECOMMENDED in path:
+            recommendation = Recommendation.NOT_RECOMMENDED
+            reason = comments[CaseState.NOT_RECOMMENDED]
+        elif CaseState.PRIORITISED in path:
+            recommendation = Recommendation.PRIORITISE
+            reason = comments[CaseState.PRIORITISED]
+        else:
+            recommendation = Recommendation.PRIORITISE
+            reason = data.DEMO_ASSESSMENT_REASON
         assessment = Assessment(
             case=case,
-            score=3 + index % 3,
-            recommendation=Recommendation.PRIORITISE,
-            reason=data.DEMO_ASSESSMENT_REASON,
+            score=(2 if recommendation == Recommendation.NOT_RECOMMENDED else 3 + index % 3),
+            recommendation=recommendation,
+            reason=reason,
             assessed_by=director,
         )
         assessment.full_clean()
@@ -265,8 +363,36 @@ class Seeder:
         assessment._change_reason = CHANGE_REASON
         assessment.save()
 
-    def create_timeline(self, case, path, step_times, comments) -> None:
+    def create_meeting_records(self, case, path, transitions: list[CaseTransition]) -> None:
+        """The case on its meeting's agenda and the committee's decision on it,
+        shaped as ``cases_forward`` and ``case_decide`` leave them."""
+        meeting = self.meeting_for(path)
+        if meeting is None:
+            return
+        secretariat = self.users[Role.SECRETARIAT]
+        if not meeting.cases.filter(pk=case.pk).exists():
+            meeting.cases.add(case)
+        for record in transitions:
+            if record.to_state not in DecisionOutcome.values:
+                continue
+            decision = Decision(
+                case=case,
+                meeting=meeting,
+                outcome=record.to_state,
+                text=record.comment,
+                decided_on=meeting.held_on,
+                recorded_by=secretariat,
+                recorded_at=record.created_at,
+            )
+            decision.full_clean()
+            decision._history_user = secretariat
+            decision._history_date = record.created_at
+            decision._change_reason = CHANGE_REASON
+            decision.save()
+
+    def create_timeline(self, case, path, step_times, comments) -> list[CaseTransition]:
         """The transitions from draft to the case's state, by people of the right role."""
+        records = []
         for (from_state, to_state), created_at in zip(
             zip(path, path[1:], strict=False), step_times, strict=True
         ):
@@ -281,16 +407,18 @@ class Seeder:
                 actor = self.it_leads[case.department.code]
             else:
                 actor = self.users[role]
-            CaseTransition.objects.get_or_create(
+            record, _created = CaseTransition.objects.get_or_create(
                 case=case,
                 from_state=from_state,
                 to_state=to_state,
                 defaults={
                     "actor": actor,
-                    "comment": comments.get(to_state, data.DEFAULT_COMMENTS[to_state]),
+                    "comment": comments[to_state],
                     "created_at": created_at,
                 },
             )
+            records.append(record)
+        return records
 
 
 class Command(BaseCommand):
