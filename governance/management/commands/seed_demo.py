@@ -1,5 +1,6 @@
 """Seed the demo: strategy frame, departments, channels, the Budget 2027 cycle,
-demo users and about 25 cases with their economy and timelines."""
+demo users and about 25 cases with their economy, timelines, assessments and
+the Economic Committee's meetings and decisions."""
 
 import datetime
 
@@ -427,7 +428,10 @@ class Command(BaseCommand):
         "statements), the three principles, three ambitions and four potentials, the seven "
         "departments, the three financing channels with demo capacities 2027–2030 (marked "
         "'Demotal'), the 'Budget 2027' cycle, one demo user per role (password "
-        f"'{data.DEMO_PASSWORD}') and about 25 demo cases with economy and timelines. "
+        f"'{data.DEMO_PASSWORD}') and about 25 demo cases with economy and timelines, the "
+        "directors' unpublished assessments, and two Economic Committee meetings: one past "
+        "with the decisions on the decided cases, one in the budget negotiations with the "
+        "forwarded cases on its agenda. "
         "The demo phases are dated from the day the command runs: the intake is open today "
         "(from 21 days ago to 30 days ahead) and qualification, prioritisation, transfer "
         "case, budget negotiations and the follow-ups come one after the other after it. "
