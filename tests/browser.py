@@ -43,7 +43,8 @@ def browser(monkeypatch):
 def log_in(browser, live_server, user):
     """A new browser context (its own cookies) with ``user`` logged in, in Danish."""
     page = browser.new_context(locale="da-DK").new_page()
-    page.set_default_timeout(10_000)
+    # Generous: CI shares two cores with the PostgreSQL server and the suite.
+    page.set_default_timeout(30_000)
     page.goto(live_server.url + reverse("login"))
     page.fill("input[name=username]", user.username)
     page.fill("input[name=password]", PASSWORD)
