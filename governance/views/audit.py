@@ -48,10 +48,14 @@ class AuditFilterForm(forms.Form):
     # A number, not a list of every case of the cycle: a cycle can have thousands.
     case = forms.IntegerField(
         label=gettext_lazy("Case number"),
-        help_text=gettext_lazy("The number shown after the case's title, e.g. 123. Empty: all cases."),
+        help_text=gettext_lazy(
+            "The number shown after the case's title, e.g. 123. Empty: all cases."
+        ),
         required=False,
         min_value=1,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "aria-describedby": "id_case-hint"}),
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "aria-describedby": "id_case-hint"}
+        ),
     )
     date_from = forms.DateField(
         label=gettext_lazy("From date"),
