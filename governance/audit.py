@@ -262,20 +262,34 @@ class AuditLog:
                 )
             else:
                 same = same.filter(**{name: OuterRef(name)})
-        unchanged = Exists(same)
+        # The links are compared inside the same subquery, so that the version before is
+        # looked up once per version, not once per comparison.
         for _m2m_field, through, target in self.m2m_tables:
-            before = through.objects.filter(history_id=OuterRef(OuterRef("previous_id")))
-            after = through.objects.filter(history_id=OuterRef(OuterRef("history_id")))
-            unchanged &= ~Exists(
-                through.objects.filter(history_id=OuterRef("history_id")).exclude(
-                    **{f"{target}__in": before.values(target)}
+            # Linked now (the version R two levels out), not before (this level's P) ...
+            same = same.exclude(
+                Exists(
+                    through.objects.filter(history_id=OuterRef(OuterRef("history_id"))).exclude(
+                        **{
+                            f"{target}__in": through.objects.filter(
+                                history_id=OuterRef(OuterRef("history_id"))
+                            ).values(target)
+                        }
+                    )
                 )
             )
-            unchanged &= ~Exists(
-                through.objects.filter(history_id=OuterRef("previous_id")).exclude(
-                    **{f"{target}__in": after.values(target)}
+            # ... or linked before, not now.
+            same = same.exclude(
+                Exists(
+                    through.objects.filter(history_id=OuterRef("history_id")).exclude(
+                        **{
+                            f"{target}__in": through.objects.filter(
+                                history_id=OuterRef(OuterRef(OuterRef("history_id")))
+                            ).values(target)
+                        }
+                    )
                 )
             )
+        unchanged = Exists(same)
         # A save that changed nothing shown here (e.g. only the state) is not news.
         return (
             self._in_scope(HistoricalCase.objects.all(), case_field="id")
