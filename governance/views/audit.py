@@ -6,7 +6,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -143,7 +143,13 @@ class _Echo:
         return value
 
 
-def _csv_rows(entries):
+def _csv_rows(entries, language):
+    # The file is written after the view has returned: keep the request's language.
+    with translation.override(language):
+        yield from _csv_lines(entries)
+
+
+def _csv_lines(entries):
     writer = csv.writer(_Echo(), delimiter=";")
     yield "\ufeff"
     yield writer.writerow(
@@ -172,6 +178,8 @@ def _csv_response(cycle, entries) -> StreamingHttpResponse:
     Streamed: the entries are read source by source in chunks while the file is sent.
     """
     year = cycle.budget_year if cycle else "none"
-    response = StreamingHttpResponse(_csv_rows(entries), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        _csv_rows(entries, translation.get_language()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="revisionslog-{year}.csv"'
     return response
