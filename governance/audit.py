@@ -2,18 +2,28 @@
 
 Reads the transition rows and the simple-history records of the case, its
 economy lines, its principle justifications and its many-to-many links, and
-turns them into entries (time, user, department, case, what changed). The
-query count is constant: each source is read once for the whole cycle, and a
-record is compared with the previous record of the same row in memory.
-A change is told in the case timeline's words (``portfolio.changes``).
+turns them into entries (time, user, department, case, what changed). A change
+is told in the case timeline's words (``portfolio.changes``).
+
+The cost of a page does not grow with the cycle's history: each source is
+filtered (cases in scope, user, date range), told apart from saves that changed
+nothing shown (compared with the record before it, in SQL) and ordered newest
+first by the database; a page reads at most ``stop`` rows of each source,
+merges them on time and slices. The total is one COUNT per source. The export
+reads every source in chunks, merged, so that it can be streamed.
 """
 
 import datetime
+import heapq
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import models
+from django.db import connection, models
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,6 +54,9 @@ ENTRY_CREATED = "created"
 ENTRY_CHANGED = "changed"
 ENTRY_DELETED = "deleted"
 
+# Rows read at a time by the export.
+CHUNK_SIZE = 500
+
 
 @dataclass
 class AuditEntry:
@@ -64,75 +77,54 @@ class AuditEntry:
         return "; ".join(str(change) for change in self.changes)
 
 
-def _in_range(moment: datetime.datetime, date_from, date_to) -> bool:
-    day = timezone.localdate(moment)
-    return (date_from is None or day >= date_from) and (date_to is None or day <= date_to)
+def _sort_key(entry: AuditEntry):
+    return (entry.when, entry.order)
 
 
-def audit_entries(
-    cycle: BudgetCycle,
-    *,
-    department: Department | None = None,
-    user: User | None = None,
-    case: InvestmentCase | None = None,
-    date_from: datetime.date | None = None,
-    date_to: datetime.date | None = None,
-) -> list[AuditEntry]:
-    """Every transition and change of the cycle's cases, newest first, filtered."""
-    HistoricalCase = InvestmentCase.history.model
-    case_records = HistoricalCase.objects.filter(cycle_id=cycle.pk)
-    if department is not None:
-        case_records = case_records.filter(department_id=department.pk)
-    if case is not None:
-        case_records = case_records.filter(id=case.pk)
-    # The cases in scope, including deleted ones, whose history still names the cycle.
-    case_ids = case_records.values("id")
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """The first moment of a local day, to compare with in SQL."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
-    lookups = {
-        Department: {d.pk: d for d in Department.objects.all()},
-        BudgetCycle: {c.pk: c for c in BudgetCycle.objects.all()},
-        Principle: {p.pk: p for p in Principle.objects.all()},
-        Theme: {t.pk: t for t in Theme.objects.all()},
-        Potential: {p.pk: p for p in Potential.objects.all()},
-    }
 
-    # Every version of the cases in scope: a change is told against the version
-    # before it, even when that version is outside the filters.
-    records = list(
-        HistoricalCase.objects.filter(id__in=case_ids)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
+def _latest_first():
+    """Versions of one row, latest first, in a form an index on ``history_date`` cannot serve.
+
+    Otherwise PostgreSQL answers "the version before, of this row" by walking the whole
+    ``history_date`` index backwards until it meets the row (once per version: quadratic).
+    With the plain ``id`` index it reads the row's few versions and sorts them.
+    """
+    return [Coalesce("history_date", "history_date").desc(), F("history_id").desc()]
+
+
+def _previous(model, key: str):
+    """The history id of the record before this one of the same row (None for the first)."""
+    return Subquery(
+        model.objects.filter(id=OuterRef(key))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by(*_latest_first())
+        .values("history_id")[:1]
     )
-    latest = {}
-    for record in records:
-        latest[record.id] = record
-
-    def case_meta(case_id):
-        record = latest.get(case_id)
-        if record is None:
-            return None, str(case_id)
-        return lookups[Department].get(record.department_id), record.title
-
-    def wanted(moment, who_id) -> bool:
-        return (user is None or who_id == user.pk) and _in_range(moment, date_from, date_to)
-
-    entries: list[AuditEntry] = []
-    entries += _case_entries(records, case_ids, lookups, case_meta, wanted)
-    entries += _economy_entries(case_ids, case_meta, wanted)
-    entries += _principle_entries(case_ids, lookups, case_meta, wanted)
-    entries += _transition_entries(case_ids, case_meta, user, date_from, date_to)
-    entries.sort(key=lambda e: (e.when, e.order), reverse=True)
-    return entries
 
 
-def _m2m_snapshots(records, case_ids) -> dict[str, dict[int, frozenset]]:
-    """For each many-to-many field, the set of linked ids kept with each case version."""
+def _previous_value(model, name: str):
+    return Subquery(
+        model.objects.filter(id=OuterRef("id"))
+        .filter(
+            Q(history_date__lt=OuterRef("history_date"))
+            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+        )
+        .order_by(*_latest_first())
+        .values(name)[:1]
+    )
+
+
+def _m2m_tables():
+    """For each many-to-many field of the case: its history table and the target column."""
     HistoricalCase = InvestmentCase.history.model
-    history_ids = [r.history_id for r in records]
-    # A subquery rather than a list of ids: a cycle can have more versions than
-    # a database accepts parameters in one query.
-    versions = HistoricalCase.objects.filter(id__in=case_ids).values("history_id")
-    snapshots: dict[str, dict[int, frozenset]] = {}
+    tables = []
     for m2m_field in InvestmentCase._meta.many_to_many:
         through = apps.get_model(
             HistoricalCase._meta.app_label, f"{HistoricalCase.__name__}_{m2m_field.name}"
@@ -142,48 +134,347 @@ def _m2m_snapshots(records, case_ids) -> dict[str, dict[int, frozenset]]:
             for f in through._meta.fields
             if isinstance(f, models.ForeignKey) and f.related_model is m2m_field.related_model
         )
-        linked: dict[int, set] = defaultdict(set)
-        for history_id, target_id in through.objects.filter(
-            history_id__in=versions
-        ).values_list("history_id", target):
-            linked[history_id].add(target_id)
-        snapshots[m2m_field.name] = {hid: frozenset(linked.get(hid, ())) for hid in history_ids}
-    return snapshots
+        tables.append((m2m_field, through, target))
+    return tables
 
 
-def _case_entries(records, case_ids, lookups, case_meta, wanted) -> list[AuditEntry]:
-    fields = shown_case_fields()
-    snapshots = _m2m_snapshots(records, case_ids)
-    entries = []
-    previous = None
-    for record in records:
-        if previous is not None and previous.id != record.id:
-            previous = None
-        if wanted(record.history_date, record.history_user_id):
+class AuditLog:
+    """The entries of a cycle's audit log, filtered, newest first; sliced and counted in SQL.
+
+    Behaves as the sequence a ``Paginator`` pages: ``count()``, slices, iteration.
+    """
+
+    def __init__(self, cycle, *, department=None, user=None, case=None, date_from=None,
+                 date_to=None):
+        HistoricalCase = InvestmentCase.history.model
+        case_records = HistoricalCase.objects.filter(cycle_id=cycle.pk)
+        if department is not None:
+            case_records = case_records.filter(department_id=department.pk)
+        if case is not None:
+            case_records = case_records.filter(id=getattr(case, "pk", case))
+        # The cases in scope, including deleted ones, whose history still names the cycle.
+        self.case_ids = case_records.values("id")
+        self.user = user
+        self.start = _day_start(date_from) if date_from else None
+        self.end = _day_start(date_to + datetime.timedelta(days=1)) if date_to else None
+        self._lookups = None
+        self._count = None
+        self.m2m_tables = _m2m_tables()
+
+    # --- what the paginator and the export use -------------------------------------------
+
+    def count(self) -> int:
+        """How many entries the filters match: one query, a COUNT per source."""
+        if self._count is None:
+            parts, params = [], []
+            for qs, _build in self._sources():
+                sql, part_params = qs.order_by().values("pk").query.sql_with_params()
+                parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS source)")
+                params.extend(part_params)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT " + " + ".join(parts), params)
+                self._count = cursor.fetchone()[0]
+        return self._count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        start, stop = index.start or 0, index.stop
+        if stop is None:
+            return list(itertools.islice(iter(self), start, None))
+        if stop <= start:
+            return []
+        sources = [(list(qs[:stop]), build) for qs, build in self._sources()]
+        # One query names the cases of every source.
+        case_meta = self._case_meta(
+            _case_id(row) for rows, _build in sources for row in rows
+        )
+        streams = [build(rows, case_meta) for rows, build in sources]
+        merged = heapq.merge(*streams, key=_sort_key, reverse=True)
+        return list(itertools.islice(merged, start, stop))
+
+    def __iter__(self):
+        """Every entry, newest first, reading each source in chunks (for the export)."""
+        streams = [self._chunked(qs, build) for qs, build in self._sources()]
+        return heapq.merge(*streams, key=_sort_key, reverse=True)
+
+    def _chunked(self, qs, build):
+        rows = qs.iterator(chunk_size=CHUNK_SIZE)
+        while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+            yield from build(chunk, self._case_meta(_case_id(row) for row in chunk))
+
+    # --- the sources ---------------------------------------------------------------------
+
+    def _sources(self):
+        return [
+            (self._case_records(), self._case_entries),
+            (self._economy_records(), self._economy_entries),
+            (self._principle_records(), self._principle_entries),
+            (self._transitions(), self._transition_entries),
+        ]
+
+    def _in_scope(self, qs, *, case_field, when="history_date", who="history_user_id"):
+        qs = qs.filter(**{f"{case_field}__in": self.case_ids})
+        if self.user is not None:
+            qs = qs.filter(**{who: self.user.pk})
+        if self.start is not None:
+            qs = qs.filter(**{f"{when}__gte": self.start})
+        if self.end is not None:
+            qs = qs.filter(**{f"{when}__lt": self.end})
+        return qs
+
+    @property
+    def lookups(self):
+        if self._lookups is None:
+            self._lookups = {
+                Department: {d.pk: d for d in Department.objects.all()},
+                BudgetCycle: {c.pk: c for c in BudgetCycle.objects.all()},
+                Principle: {p.pk: p for p in Principle.objects.all()},
+                Theme: {t.pk: t for t in Theme.objects.all()},
+                Potential: {p.pk: p for p in Potential.objects.all()},
+            }
+        return self._lookups
+
+    def _case_meta(self, case_ids):
+        """Each case's department and title as its latest version has them: one query.
+
+        Without cases, no query.
+        """
+        case_ids = set(case_ids)
+        if not case_ids:
+            return lambda case_id: (None, str(case_id))
+        HistoricalCase = InvestmentCase.history.model
+        latest = HistoricalCase.objects.filter(
+            history_id=Subquery(
+                HistoricalCase.objects.filter(id=OuterRef("id"))
+                .order_by(*_latest_first())
+                .values("history_id")[:1]
+            ),
+            id__in=case_ids,
+        ).values_list("id", "department_id", "title")
+        departments = self.lookups[Department]
+        meta = {pk: (departments.get(dep), title) for pk, dep, title in latest}
+        return lambda case_id: meta.get(case_id, (None, str(case_id)))
+
+    # Case versions ---------------------------------------------------------------------
+
+    def _case_records(self):
+        HistoricalCase = InvestmentCase.history.model
+        same = HistoricalCase.objects.filter(history_id=OuterRef("previous_id"))
+        for model_field in shown_case_fields():
+            name = model_field.attname
+            if model_field.null:
+                same = same.filter(
+                    Q(**{name: OuterRef(name)})
+                    | (Q(**{f"{name}__isnull": True}) & IsNull(OuterRef(name), True))
+                )
+            else:
+                same = same.filter(**{name: OuterRef(name)})
+        # The links are compared inside the same subquery, so that the version before is
+        # looked up once per version, not once per comparison.
+        for _m2m_field, through, target in self.m2m_tables:
+            # Linked now (the version R two levels out), not before (this level's P) ...
+            same = same.exclude(
+                Exists(
+                    through.objects.filter(history_id=OuterRef(OuterRef("history_id"))).exclude(
+                        **{
+                            f"{target}__in": through.objects.filter(
+                                history_id=OuterRef(OuterRef("history_id"))
+                            ).values(target)
+                        }
+                    )
+                )
+            )
+            # ... or linked before, not now.
+            same = same.exclude(
+                Exists(
+                    through.objects.filter(history_id=OuterRef("history_id")).exclude(
+                        **{
+                            f"{target}__in": through.objects.filter(
+                                history_id=OuterRef(OuterRef(OuterRef("history_id")))
+                            ).values(target)
+                        }
+                    )
+                )
+            )
+        unchanged = Exists(same)
+        # A save that changed nothing shown here (e.g. only the state) is not news.
+        return (
+            self._in_scope(HistoricalCase.objects.all(), case_field="id")
+            .annotate(previous_id=_previous(HistoricalCase, "id"))
+            .filter(
+                Q(history_type__in=["+", "-"])
+                | (Q(previous_id__isnull=False) & ~Q(unchanged))
+            )
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+
+    def _snapshots(self, history_ids) -> dict[str, dict[int, frozenset]]:
+        """For each many-to-many field, the set of linked ids kept with each case version."""
+        # One query for all the link tables.
+        links = [
+            through.objects.filter(history_id__in=history_ids)
+            .annotate(link_table=Value(number))
+            .values_list("history_id", target, "link_table")
+            for number, (_m2m_field, through, target) in enumerate(self.m2m_tables)
+        ]
+        linked: list[dict[int, set]] = [defaultdict(set) for _table in self.m2m_tables]
+        for history_id, target_id, number in links[0].union(*links[1:], all=True):
+            linked[number][history_id].add(target_id)
+        return {
+            m2m_field.name: {hid: frozenset(linked[number].get(hid, ())) for hid in history_ids}
+            for number, (m2m_field, _through, _target) in enumerate(self.m2m_tables)
+        }
+
+    def _case_entries(self, records, case_meta) -> list[AuditEntry]:
+        if not records:
+            return []
+        HistoricalCase = InvestmentCase.history.model
+        fields = shown_case_fields()
+        # The versions before these, read with these so that the query count is the same
+        # whether or not a page has versions before it.
+        history_ids = {r.history_id for r in records}
+        history_ids |= {r.previous_id for r in records if r.previous_id is not None}
+        previous = {p.history_id: p for p in HistoricalCase.objects.filter(
+            history_id__in=history_ids)}
+        snapshots = self._snapshots(history_ids)
+        lookups = self.lookups
+        what = {"+": (ENTRY_CREATED, _("Case created")), "-": (ENTRY_DELETED, _("Case deleted"))}
+        changed = (ENTRY_CHANGED, _("Case changed"))
+        entries = []
+        for record in records:
             department, title = case_meta(record.id)
+            kind, text = what.get(record.history_type, changed)
             entry = AuditEntry(
                 when=record.history_date,
                 user=record.history_user,
                 department=department,
                 case_id=record.id,
                 case_title=title,
-                kind=ENTRY_CHANGED,
-                what=_("Case changed"),
+                kind=kind,
+                what=text,
                 comment=record.history_change_reason or "",
                 order=(0, record.history_id),
             )
-            if record.history_type == "+":
-                entry.kind, entry.what = ENTRY_CREATED, _("Case created")
-            elif record.history_type == "-":
-                entry.kind, entry.what = ENTRY_DELETED, _("Case deleted")
-            elif previous is not None:
-                entry.changes = _field_changes(fields, previous, record, lookups)
-                entry.changes += _m2m_changes(previous, record, snapshots, lookups)
-            # A save that changed nothing shown here (e.g. only the state) is not news.
-            if entry.kind != ENTRY_CHANGED or entry.changes:
-                entries.append(entry)
-        previous = record
-    return entries
+            before = previous.get(record.previous_id)
+            if kind == ENTRY_CHANGED and before is not None:
+                entry.changes = _field_changes(fields, before, record, lookups)
+                entry.changes += _m2m_changes(before, record, snapshots, lookups)
+            entries.append(entry)
+        return entries
+
+    # Economy lines and principles --------------------------------------------------------
+
+    def _row_records(self, model, name):
+        Historical = model.history.model
+        return (
+            self._in_scope(Historical.objects.all(), case_field="case_id")
+            .annotate(previous_value=_previous_value(Historical, name))
+            # A save that left the value as it was is not news.
+            .filter(
+                Q(history_type__in=["+", "-"])
+                | Q(previous_value__isnull=True)
+                | ~Q(previous_value=F(name))
+            )
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+
+    def _economy_records(self):
+        return self._row_records(CaseEconomyLine, "amount")
+
+    def _principle_records(self):
+        return self._row_records(CasePrinciple, "justification")
+
+    def _economy_entries(self, records, case_meta) -> list[AuditEntry]:
+        if not records:
+            return []
+        label = field_label(CaseEconomyLine._meta.get_field("amount"))
+        template = _("Economy: %(line)s")
+        names = {}
+        entries = []
+        for record in records:
+            key = (record.kind, record.year)
+            if key not in names:
+                names[key] = template % {"line": economy_label(record.kind, record.year)}
+            old, new = _before_after(record, "amount")
+            changes = [amount_change(label, old, new)]
+            entries.append(_row_entry(record, case_meta, names[key], changes))
+        return entries
+
+    def _principle_entries(self, records, case_meta) -> list[AuditEntry]:
+        if not records:
+            return []
+        justification = CasePrinciple._meta.get_field("justification")
+        principles = self.lookups[Principle]
+        template = _("Principle: %(principle)s")
+        entries = []
+        for record in records:
+            what = template % {"principle": linked_name(principles.get(record.principle_id))}
+            old, new = _before_after(record, "justification")
+            changes = [field_change(justification, old, new)]
+            entries.append(_row_entry(record, case_meta, what, changes))
+        return entries
+
+    # Transitions ---------------------------------------------------------------------------
+
+    def _transitions(self):
+        return (
+            self._in_scope(
+                CaseTransition.objects.all(), case_field="case_id", when="created_at",
+                who="actor_id",
+            )
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+        )
+
+    def _transition_entries(self, transitions, case_meta) -> list[AuditEntry]:
+        if not transitions:
+            return []
+        what = _("Transition")
+        entries = []
+        for transition in transitions:
+            department, title = case_meta(transition.case_id)
+            entries.append(
+                AuditEntry(
+                    when=transition.created_at,
+                    user=transition.actor,
+                    department=department,
+                    case_id=transition.case_id,
+                    case_title=title,
+                    kind=ENTRY_TRANSITION,
+                    what=what,
+                    changes=[state_change(transition)],
+                    comment=transition_comment(transition),
+                    order=(1, transition.pk),
+                )
+            )
+        return entries
+
+
+def audit_entries(
+    cycle: BudgetCycle,
+    *,
+    department: Department | None = None,
+    user: User | None = None,
+    case: InvestmentCase | int | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> AuditLog:
+    """Every transition and change of the cycle's cases, newest first, filtered (lazily)."""
+    return AuditLog(
+        cycle, department=department, user=user, case=case, date_from=date_from,
+        date_to=date_to,
+    )
+
+
+def _case_id(row) -> int:
+    """The case a source row belongs to: a case version's ``id``, otherwise ``case_id``."""
+    return row.case_id if hasattr(row, "case_id") else row.id
 
 
 def _field_changes(fields, previous, record, lookups) -> list[Change]:
@@ -215,20 +506,6 @@ def _m2m_changes(previous, record, snapshots, lookups) -> list[Change]:
     return changes
 
 
-def _versions(model, case_ids):
-    """Each row's versions in order, with the version before it (or None)."""
-    previous = None
-    for record in (
-        model.history.model.objects.filter(case_id__in=case_ids)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    ):
-        if previous is not None and previous.id != record.id:
-            previous = None
-        yield previous, record
-        previous = record
-
-
 def _row_entry(record, case_meta, what: str, changes: list[Change]) -> AuditEntry:
     department, title = case_meta(record.case_id)
     kind = {"+": ENTRY_CREATED, "-": ENTRY_DELETED}.get(record.history_type, ENTRY_CHANGED)
@@ -246,68 +523,10 @@ def _row_entry(record, case_meta, what: str, changes: list[Change]) -> AuditEntr
     )
 
 
-def _economy_entries(case_ids, case_meta, wanted) -> list[AuditEntry]:
-    entries = []
-    label = field_label(CaseEconomyLine._meta.get_field("amount"))
-    for previous, record in _versions(CaseEconomyLine, case_ids):
-        if not wanted(record.history_date, record.history_user_id):
-            continue
-        what = _("Economy: %(line)s") % {"line": economy_label(record.kind, record.year)}
-        old, new = _before_after(previous, record, "amount")
-        if old == new:
-            continue
-        changes = [amount_change(label, old, new)]
-        entries.append(_row_entry(record, case_meta, what, changes))
-    return entries
-
-
-def _before_after(previous, record, name):
+def _before_after(record, name):
     """A row's value before and after one of its history records; None where it had none."""
-    if record.history_type == "+" or previous is None:
+    if record.history_type == "+" or record.previous_value is None:
         return None, getattr(record, name)
     if record.history_type == "-":
         return getattr(record, name), None
-    return getattr(previous, name), getattr(record, name)
-
-
-def _principle_entries(case_ids, lookups, case_meta, wanted) -> list[AuditEntry]:
-    entries = []
-    justification = CasePrinciple._meta.get_field("justification")
-    for previous, record in _versions(CasePrinciple, case_ids):
-        if not wanted(record.history_date, record.history_user_id):
-            continue
-        principle = linked_name(lookups[Principle].get(record.principle_id))
-        what = _("Principle: %(principle)s") % {"principle": principle}
-        old, new = _before_after(previous, record, "justification")
-        if old == new:
-            continue
-        changes = [field_change(justification, old, new)]
-        entries.append(_row_entry(record, case_meta, what, changes))
-    return entries
-
-
-def _transition_entries(case_ids, case_meta, user, date_from, date_to) -> list[AuditEntry]:
-    transitions = CaseTransition.objects.filter(case_id__in=case_ids).select_related("actor")
-    if user is not None:
-        transitions = transitions.filter(actor=user)
-    entries = []
-    for transition in transitions:
-        if not _in_range(transition.created_at, date_from, date_to):
-            continue
-        department, title = case_meta(transition.case_id)
-        entries.append(
-            AuditEntry(
-                when=transition.created_at,
-                user=transition.actor,
-                department=department,
-                case_id=transition.case_id,
-                case_title=title,
-                kind=ENTRY_TRANSITION,
-                what=_("Transition"),
-                changes=[state_change(transition)],
-                comment=transition_comment(transition),
-                order=(1, transition.pk),
-            )
-        )
-    return entries
-
+    return record.previous_value, getattr(record, name)

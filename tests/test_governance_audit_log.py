@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -190,7 +191,7 @@ def test_the_csv_export_uses_the_filters_and_opens_in_danish_excel(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="revisionslog-2027.csv"'
-    raw = response.content
+    raw = b"".join(response.streaming_content)
     assert raw.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig")), delimiter=";"))
     assert rows[0] == [
@@ -216,7 +217,8 @@ def test_a_cell_that_starts_like_a_formula_is_exported_as_text(client, cycle, de
 
     response = client.get(URL, {"format": "csv"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    content = b"".join(response.streaming_content)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][4] == "'=HYPERLINK(\"x\")"
 
 
@@ -264,3 +266,95 @@ def test_it_pages_through_many_entries_and_keeps_the_filters(
     assert len(first.context["page"].object_list) == 50
     assert len(second.context["page"].object_list) == 10
     assert f"department={department.pk}&amp;page=2" in first.content.decode()
+
+
+def many_entries(cycle, department, staff, cases):
+    """``cases`` cases with six entries each: created, retitled, theme, economy, principle,
+    transition (the save that only changed the state is no entry)."""
+    theme = ThemeFactory()
+    for n in range(cases):
+        case = InvestmentCaseFactory(cycle=cycle, department=department, created_by=staff)
+        edit(case, staff, title=f"Ny titel {n}")
+        case._history_user = staff
+        case.themes.add(theme)
+        edit(CaseEconomyLine(case=case, kind=EconomyKind.OPERATING, year=2028, amount=5), staff)
+        CasePrincipleFactory(case=case)
+        edit(case, staff, state=CaseState.SUBMITTED)
+        CaseTransition.objects.create(
+            case=case, from_state=CaseState.DRAFT, to_state=CaseState.SUBMITTED, actor=staff
+        )
+
+
+def test_the_query_count_of_the_first_and_a_later_page_does_not_grow_with_the_history(
+    client, cycle, department, staff, secretariat
+):
+    client.force_login(secretariat)
+
+    def measure(params):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, params)
+        assert response.status_code == 200
+        return len(queries), len(response.context["page"].object_list)
+
+    many_entries(cycle, department, staff, 15)
+    first_few, later_few = measure({}), measure({"page": 2})
+    many_entries(cycle, department, staff, 45)
+    first_many, later_many = measure({}), measure({"page": 2})
+    last_many = measure({"page": 6})
+
+    assert first_few[0] == first_many[0] and first_many[1] == 50
+    assert later_few[0] == later_many[0] == last_many[0]
+    assert later_many[1] == 50 and last_many[1] > 0
+
+
+def test_a_later_page_holds_the_entries_that_follow_the_first_newest_first(
+    client, cycle, department, staff, secretariat
+):
+    many_entries(cycle, department, staff, 25)
+    client.force_login(secretariat)
+
+    everything = entries(client.get(URL))
+    second = list(client.get(URL, {"page": 2}).context["page"].object_list)
+
+    keys = [(e.case_id, e.what, e.when) for e in everything]
+    assert len(everything) == client.get(URL).context["page"].paginator.count == 150
+    assert [(e.case_id, e.what, e.when) for e in second] == keys[50:100]
+    assert [e.when for e in everything] == sorted((e.when for e in everything), reverse=True)
+    # The save that only changed the state is told by its transition, not counted twice.
+    assert sum(1 for e in everything if e.kind == "transition") == 25
+
+
+def test_the_csv_export_is_streamed_with_every_entry_in_order(
+    client, cycle, department, staff, secretariat
+):
+    many_entries(cycle, department, staff, 12)
+    client.force_login(secretariat)
+
+    response = client.get(URL, {"format": "csv"})
+
+    assert isinstance(response, StreamingHttpResponse)
+    content = b"".join(response.streaming_content)
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig")), delimiter=";"))[1:]
+    expected = entries(client.get(URL))
+    assert len(rows) == len(expected) == 72
+    assert [(int(row[3]), row[5], row[6]) for row in rows] == [
+        (e.case_id, e.what, e.changes_text) for e in expected
+    ]
+
+
+def test_it_filters_by_a_case_number_and_explains_one_that_is_not_a_number(
+    client, story, secretariat
+):
+    case, elsewhere = story
+    client.force_login(secretariat)
+
+    unknown = client.get(URL, {"case": elsewhere.pk + 1000})
+    wrong = client.get(URL, {"case": "abc"})
+
+    assert entries(unknown) == []
+    assert "Intet passer til filteret." in unknown.content.decode()
+    assert wrong.context["form"].errors["case"]
+    html = unknown.content.decode()
+    assert '<input type="number" name="case"' in html
+    assert f'value="{elsewhere.pk + 1000}"' in html
+    assert "<option" not in html.split('name="case"')[1].split("</div>")[0]

@@ -4,16 +4,16 @@ import csv
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.audit import audit_entries
 from governance.models import BudgetCycle
 from governance.views.decorators import secretariat_required
-from portfolio.models import Department, InvestmentCase, User
+from portfolio.models import Department, User
 
 PAGE_SIZE = 50
 
@@ -45,11 +45,17 @@ class AuditFilterForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("All users"),
     )
-    case = forms.ModelChoiceField(
-        label=gettext_lazy("Case"),
-        queryset=InvestmentCase.objects.none(),
+    # A number, not a list of every case of the cycle: a cycle can have thousands.
+    case = forms.IntegerField(
+        label=gettext_lazy("Case number"),
+        help_text=gettext_lazy(
+            "The number shown after the case's title, e.g. 123. Empty: all cases."
+        ),
         required=False,
-        empty_label=gettext_lazy("All cases"),
+        min_value=1,
+        widget=forms.NumberInput(
+            attrs={"inputmode": "numeric", "aria-describedby": "id_case-hint"}
+        ),
     )
     date_from = forms.DateField(
         label=gettext_lazy("From date"),
@@ -65,9 +71,6 @@ class AuditFilterForm(forms.Form):
     def __init__(self, *args, cycle: BudgetCycle | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if cycle is not None:
-            self.fields["case"].queryset = InvestmentCase.objects.filter(cycle=cycle).order_by(
-                "title", "pk"
-            )
             self.fields["cycle"].initial = cycle.budget_year
         for name, form_field in self.fields.items():
             css = "form-select" if isinstance(form_field, forms.ModelChoiceField) else "form-input"
@@ -133,19 +136,28 @@ def _cell(value) -> str:
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
-def _csv_response(cycle, entries) -> HttpResponse:
-    """The entries as a CSV file that Danish Excel opens directly: UTF-8 with BOM, ";"."""
-    year = cycle.budget_year if cycle else "none"
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="revisionslog-{year}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
+class _Echo:
+    """A file-like object whose write returns the line, for ``csv.writer`` in a generator."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_rows(entries, language):
+    # The file is written after the view has returned: keep the request's language.
+    with translation.override(language):
+        yield from _csv_lines(entries)
+
+
+def _csv_lines(entries):
+    writer = csv.writer(_Echo(), delimiter=";")
+    yield "\ufeff"
+    yield writer.writerow(
         [_("Time"), _("User"), _("Department"), _("Case number"), _("Case"), _("Event"),
          _("What changed"), _("Comment")]
     )
     for entry in entries:
-        writer.writerow(
+        yield writer.writerow(
             _cell(value)
             for value in (
                 timezone.localtime(entry.when).strftime("%Y-%m-%d %H:%M:%S"),
@@ -158,4 +170,16 @@ def _csv_response(cycle, entries) -> HttpResponse:
                 entry.comment,
             )
         )
+
+
+def _csv_response(cycle, entries) -> StreamingHttpResponse:
+    """The entries as a CSV file that Danish Excel opens directly: UTF-8 with BOM, ";".
+
+    Streamed: the entries are read source by source in chunks while the file is sent.
+    """
+    year = cycle.budget_year if cycle else "none"
+    response = StreamingHttpResponse(
+        _csv_rows(entries, translation.get_language()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="revisionslog-{year}.csv"'
     return response
