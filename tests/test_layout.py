@@ -190,3 +190,16 @@ def test_a_wrong_password_is_refused_in_the_summary(client, staff):
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert 'class="alert alert-error"' in response.content.decode()
+
+
+def test_the_access_denied_page_uses_the_layout_and_explains(rf, staff):
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/sager/1/")
+    request.user = staff
+    response = permission_denied(request, PermissionDenied())
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<a class="skipnav"' in html
+    assert f'href="{reverse("home")}"' in html
