@@ -201,3 +201,39 @@ def test_a_wrong_password_is_refused_in_the_summary(client, staff):
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
     assert 'class="alert alert-error"' in response.content.decode()
+
+
+def test_the_access_denied_page_uses_the_layout_and_explains(rf, staff):
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    request = rf.get("/sager/1/")
+    request.user = staff
+    response = permission_denied(request, PermissionDenied())
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<a class="skipnav"' in html
+    assert f'href="{reverse("home")}"' in html
+
+
+def test_the_navigation_costs_no_query_per_item(secretariat, django_assert_num_queries):
+    assert secretariat.roles  # read once per request, as the middleware's user does
+    with django_assert_num_queries(0):
+        items = navigation.items_for(secretariat, "/admin/")
+    assert [item["url"] for item in items if item["current"]] == ["/admin/"]
+
+
+def test_the_context_processor_reads_the_cycle_once_per_request(
+    rf, staff, cycle, django_assert_max_num_queries
+):
+    from kkdigital.context_processors import kkdigital
+
+    request = rf.get("/")
+    request.user = staff
+    context = kkdigital(request)
+    # The current cycle (at most two queries) and its phases (one).
+    with django_assert_max_num_queries(3):
+        assert str(context["current_cycle"]) == str(cycle)
+        list(context["open_phases"])
+        list(context["open_phases"])
+        assert str(context["current_cycle"]) == str(cycle)
