@@ -27,12 +27,6 @@ pytestmark = pytest.mark.django_db
 URL = "/proces/revisionslog/"
 
 
-@pytest.fixture(autouse=True)
-def _urls_and_fast_passwords(settings):
-    settings.ROOT_URLCONF = "tests.governance_urls"
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def edit(obj, user, **changes):
     """Save a change as ``user``, as a request through the history middleware would."""
     obj._history_user = user

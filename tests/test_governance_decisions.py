@@ -15,8 +15,6 @@ from portfolio.models import CaseState
 from .factories import BudgetCycleFactory
 from .governance_helpers import case_in, open_phases, use_fast_password_hasher
 
-pytestmark = pytest.mark.urls("tests.urls_case_page")
-
 TEXT = "Indstillingen blev godkendt uden afstemning."
 
 

@@ -29,13 +29,6 @@ from .factories import InvestmentCaseFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def _urls_and_fast_passwords(settings):
-    settings.ROOT_URLCONF = "tests.governance_urls"
-    # The fixtures' users need no strong password hashing.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def case(cycle, department, staff):
     return InvestmentCaseFactory(

@@ -18,8 +18,6 @@ from portfolio.models import CaseState
 
 from .governance_helpers import case_in, open_phases, use_fast_password_hasher
 
-pytestmark = pytest.mark.urls("tests.urls_case_page")
-
 PAGE = "/proces/prioritering/"
 EXPORT = "/proces/prioritering/eksport.csv"
 

@@ -13,8 +13,6 @@ from portfolio.models import CaseState
 
 from .governance_helpers import case_in, complete_case, open_phases, use_fast_password_hasher
 
-pytestmark = pytest.mark.urls("tests.urls_case_page")
-
 QUEUE = "/proces/kvalificering/"
 
 
