@@ -51,3 +51,21 @@ def log_in(browser, live_server, user):
     with page.expect_navigation():
         page.press("input[name=password]", "Enter")
     return page
+
+
+AXE = os.path.join(os.path.dirname(__file__), "assets", "axe-core", "axe.min.js")
+
+
+def axe_violations(page):
+    """The WCAG 2.1 A/AA violations axe-core finds on the page as it is now, as
+    readable lines ("rule: help (n elements)"); an empty list is a pass."""
+    page.add_script_tag(path=AXE)
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+            return r.violations.map(v => `${v.id}: ${v.help} (${v.nodes.length}: `
+                + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ') + ')');
+        }"""
+    )
+    return result
