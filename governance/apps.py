@@ -16,3 +16,7 @@ class GovernanceConfig(AppConfig):
         from .actions import case_workflow_context
 
         register_case_page_context(case_workflow_context)
+
+        from .notes.views import case_note_page_context
+
+        register_case_page_context(case_note_page_context)

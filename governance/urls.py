@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from governance.notes.urls import urlpatterns as notes_urlpatterns
 from governance.views import (
     audit,
     cycles,
@@ -66,3 +67,4 @@ urlpatterns = [
         name="decide-case",
     ),
 ]
+urlpatterns += notes_urlpatterns
