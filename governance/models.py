@@ -389,3 +389,7 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.case}: {self.get_outcome_display()}"
+
+
+# Models of governance's sub-packages, so that Django finds them in this app.
+from governance.exports.models import ExportJob  # noqa: E402, F401

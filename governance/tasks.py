@@ -23,3 +23,8 @@ def send_notification_email(notification_id: int) -> bool:
 def send_intake_reminders() -> int:
     """Daily (Celery beat): remind departments with drafts before the intake deadline."""
     return len(notifications.send_intake_reminders())
+
+
+# The export tasks live with their sub-package; importing them here lets the
+# worker's autodiscovery (which reads governance.tasks) register them.
+from governance.exports.tasks import run_export, sweep_exports  # noqa: E402, F401

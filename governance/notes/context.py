@@ -29,7 +29,8 @@ def line_area(line) -> str:
 class NoteRow:
     kind: str
     label: str
-    area: str
+    area: str  # "service" or "anlaeg"
+    area_label: str
     cells: list  # one per column (years, then the permanent effect)
     total: int
 
@@ -84,7 +85,8 @@ def build_economy(case, lines, years: list[int]) -> NoteEconomy:
             row = NoteRow(
                 kind=kind.value,
                 label=str(kind.label),
-                area=AREA_LABELS.get(area, area),
+                area=area,
+                area_label=AREA_LABELS.get(area, area),
                 cells=cells,
                 total=sum(c or 0 for c in cells[:-1]),
             )

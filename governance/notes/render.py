@@ -49,7 +49,11 @@ def plan_note_context(plan: PlanSelection, *, progress=None) -> dict:
     }
 
 
-def plan_note_pdf(plan: PlanSelection, *, variant: str = "archive", progress=None) -> bytes:
+def plan_note_pdf(plan: PlanSelection, *, variant: str = "archive", progress=None,
+                  before_layout=None) -> bytes:
+    """The collected note of a plan; archival PDF/A-3a (tagged) by default."""
     with translation.override("da"):
         context = plan_note_context(plan, progress=progress)
+        if before_layout:
+            before_layout()
         return render_pdf("notes/pdf/plan_note.html", context, variant=variant)
