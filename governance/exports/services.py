@@ -89,7 +89,10 @@ def enqueue(job_pk: int) -> bool:
     try:
         with app.connection_for_write() as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, timeout=1)
-            run_export.apply_async((job_pk,), connection=connection, retry=False)
+            run_export.apply_async(
+                (job_pk,), connection=connection, retry=False,
+                queue=app.conf.task_default_queue,
+            )
     except Exception as error:  # noqa: BLE001 - any broker failure means "later"
         log.warning("export %s: broker unreachable (%s); the sweeper will queue it", job_pk,
                     type(error).__name__)
