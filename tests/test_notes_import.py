@@ -87,6 +87,7 @@ def test_a_round_trip_changes_exactly_three_amounts_and_adds_one_case(
     inv_2027 = column_of(sheet, "Investering 2027")
     gain_2030 = column_of(sheet, "Gevinst 2030")
     op_2029 = column_of(sheet, "Driftsudgift 2029")
+    assert column_of(sheet, "Investering, anlæg 2027")
     assert sheet.cell(row=row_of(sheet, first), column=inv_2027).value == 2_400_000
     sheet.cell(row=row_of(sheet, first), column=inv_2027, value=2_600_000)
     sheet.cell(row=row_of(sheet, first), column=gain_2030, value=-2_250_000)
@@ -318,3 +319,27 @@ def test_a_csv_file_imports_too(client, staff, department, cycle, cases):
     client.post(url(department, cycle), {"token": token})
     new = InvestmentCase.objects.get(title="Ny CSV-sag")
     assert economy(new) == {(EconomyKind.INVESTMENT, 2027): 1_250_000}
+
+
+@pytest.mark.django_db
+def test_capital_lines_have_their_own_columns(client, staff, department, cycle, cases):
+    first = cases[0]
+    client.force_login(staff)
+    book = download_template(client, department, cycle)
+    sheet = book.active
+    sheet.cell(row=row_of(sheet, first), column=column_of(sheet, "Investering, anlæg 2028"),
+               value=800_000)
+    html = client.post(url(department, cycle), {"file": as_upload(book)}).content.decode()
+    assert "Investering, anlæg 2028:</strong> (tom) → 800.000 kr." in html
+    token = re.search(r'name="token" value="([^"]+)"', html).group(1)
+    client.post(url(department, cycle), {"token": token})
+    line = CaseEconomyLine.objects.get(case=first, kind=EconomyKind.INVESTMENT, year=2028,
+                                       styringsomraade="anlaeg")
+    assert line.amount == 800_000
+    # the service line of the same year is untouched
+    assert CaseEconomyLine.objects.get(case=first, kind=EconomyKind.INVESTMENT, year=2028,
+                                       styringsomraade="service").amount == 1_250_000
+    book = download_template(client, department, cycle)
+    sheet = book.active
+    assert sheet.cell(row=row_of(sheet, first),
+                      column=column_of(sheet, "Investering, anlæg 2028")).value == 800_000

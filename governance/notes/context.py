@@ -97,7 +97,8 @@ def build_economy(case, lines, years: list[int]) -> NoteEconomy:
 
     invest_kinds = {EconomyKind.INVESTMENT.value, EconomyKind.RETENDER.value}
     all_kinds = {k.value for k in KINDS}
-    economy.implementation = [column_sum(c, invest_kinds) for c in columns]
+    # One-off costs have no permanent level: the column is left empty.
+    economy.implementation = [column_sum(c, invest_kinds) for c in years] + [None]
     economy.implementation_total = sum(economy.implementation[:-1])
     economy.net = [column_sum(c, all_kinds) for c in columns]
     economy.net_total = sum(economy.net[:-1])

@@ -63,6 +63,14 @@ class LoanView:
     rate: object
     instalments: list  # (year, principal_part, interest_part, moved_from_year)
 
+    @property
+    def principal_total(self) -> int:
+        return sum(row[1] for row in self.instalments)
+
+    @property
+    def interest_total(self) -> int:
+        return sum(row[2] for row in self.instalments)
+
 
 def financing_available() -> bool:
     return Allocation is not None
@@ -88,9 +96,16 @@ def channel_financing(allocations, years: list[int]) -> list[ChannelFinancing]:
             entry = channels[allocation.channel_id] = ChannelFinancing(
                 channel=allocation.channel, years=all_years
             )
-        entry.requested[allocation.year] = allocation.requested
-        entry.recommended[allocation.year] = allocation.recommended
-        entry.granted[allocation.year] = allocation.granted
+        # The pool may have two rounds in a year: the note shows the year's sum.
+        for values, amount in (
+            (entry.requested, allocation.requested),
+            (entry.recommended, allocation.recommended),
+            (entry.granted, allocation.granted),
+        ):
+            if amount is not None:
+                values[allocation.year] = (values.get(allocation.year) or 0) + amount
+            else:
+                values.setdefault(allocation.year, None)
     return list(channels.values())
 
 

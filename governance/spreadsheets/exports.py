@@ -22,14 +22,31 @@ ECONOMY_KINDS = (
 )
 
 
-def economy_columns(years: list[int]) -> list[tuple[str, int | None, str]]:
-    """(kind, year or None, Danish header) for each economy cell of a case row."""
+# One-off costs that may be capital (anlæg) have columns of their own for it.
+ANLAEG_KINDS = (
+    (EconomyKind.INVESTMENT, gettext_noop("Investment, anlæg %(year)s")),
+    (EconomyKind.RETENDER, gettext_noop("Re-tendering, anlæg %(year)s")),
+)
+
+
+def economy_columns(years: list[int]) -> list[tuple]:
+    """(key, Danish header) for each economy cell of a case row. The key is
+    ``(kind, year)`` for a service line (``year`` None: permanent) and
+    ``(kind, year, "anlaeg")`` for a capital line."""
     columns = []
     for kind, per_year, permanent in ECONOMY_KINDS:
         for year in years:
-            columns.append((kind.value, year, _(per_year) % {"year": year}))
-        columns.append((kind.value, None, _(permanent)))
+            columns.append(((kind.value, year), _(per_year) % {"year": year}))
+        columns.append(((kind.value, None), _(permanent)))
+    for kind, per_year in ANLAEG_KINDS:
+        for year in years:
+            columns.append(((kind.value, year, "anlaeg"), _(per_year) % {"year": year}))
     return columns
+
+
+def line_key(line) -> tuple:
+    area = getattr(line, "styringsomraade", "service") or "service"
+    return (line.kind, line.year) if area == "service" else (line.kind, line.year, area)
 
 
 def amounts_note(price_year) -> str:
@@ -73,15 +90,15 @@ def department_plan_sheet(department, cycle, cases) -> Sheet:
         Column(_("Title"), width=44),
         Column(_("Type"), width=22),
         Column(_("State"), width=18),
-        *[Column(header, INT, 14) for _k, _y, header in economy],
+        *[Column(header, INT, 14) for _key, header in economy],
     ]
     rows = []
     for case in cases:
-        amounts = {(line.kind, line.year): line.amount for line in case.economy_lines.all()}
+        amounts = {line_key(line): line.amount for line in case.economy_lines.all()}
         rows.append([
             case.pk, note_code(case), case.title, case.get_case_type_display(),
             case.get_state_display(),
-            *[amounts.get((kind, year)) for kind, year, _h in economy],
+            *[amounts.get(key) for key, _h in economy],
         ])
     return Sheet(
         title=_("IT investment plan"),

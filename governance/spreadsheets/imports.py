@@ -27,7 +27,7 @@ from django.utils.translation import gettext_noop
 
 from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.money import AmountError, parse_amount
-from portfolio.changes import Change
+from portfolio.changes import Change, amount_change
 from portfolio.forms import CaseForm, EconomyForm
 from portfolio.models import CaseScope, CaseType, EconomyKind, InvestmentCase, RiskLevel
 from portfolio.permissions import is_secretariat
@@ -43,7 +43,7 @@ from portfolio.services import (
 
 from ..notes.context import note_code
 from ..notes.permissions import can_import_for
-from .exports import economy_columns
+from .exports import economy_columns, line_key
 from .writer import INT, TEXT, Column, Sheet, xlsx_bytes
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
@@ -75,7 +75,7 @@ def _headers(years):
         ("state", _("State (not imported)"), TEXT, 16),
     ]
     columns += [(name, _(label), TEXT, width) for name, label, width in TEXT_FIELDS]
-    columns += [((kind, year), header, INT, 14) for kind, year, header in economy_columns(years)]
+    columns += [(key, header, INT, 14) for key, header in economy_columns(years)]
     return columns
 
 
@@ -87,7 +87,7 @@ def template_workbook(department, cycle, cases) -> bytes:
     columns = _headers(cycle.out_years)
     rows = []
     for case in cases:
-        amounts = {(line.kind, line.year): line.amount for line in case.economy_lines.all()}
+        amounts = {line_key(line): line.amount for line in case.economy_lines.all()}
         row = []
         for key, _header, _kind, _width in columns:
             if key == "id":
@@ -387,11 +387,17 @@ def _validate_row(number, values, header_of, department, cycle, case, title) -> 
             text = value
         form_data[name] = text
     economy_data = {}
-    for kind, year, _header in economy_columns(cycle.out_years):
-        cell = EconomyForm.cell_name(kind, year)
-        economy_data[f"{EconomyForm.prefix}-{cell}"] = _amount_text(
-            kind, values.get(header_of[(kind, year)]), errors, header_of[(kind, year)]
-        )
+    anlaeg: dict[tuple, int | None] = {}
+    for key, header in economy_columns(cycle.out_years):
+        kind, year = key[0], key[1]
+        text = _amount_text(kind, values.get(header), errors, header)
+        if len(key) == 3:
+            # Capital lines: the economy form has no cells for them; the same rules.
+            anlaeg[key] = int(text) if text else None
+            if text and int(text) < 0:
+                errors.append(_("%(column)s: costs are positive amounts.") % {"column": header})
+            continue
+        economy_data[f"{EconomyForm.prefix}-{EconomyForm.cell_name(kind, year)}"] = text
     form = CaseForm(form_data, instance=case, department=department)
     economy = EconomyForm(economy_data, years=cycle.out_years)
     form_ok, economy_ok = form.is_valid(), economy.is_valid()
@@ -408,8 +414,9 @@ def _validate_row(number, values, header_of, department, cycle, case, title) -> 
     data = CaseData(
         fields={n: form.cleaned_data[n] for n, _l, _w in TEXT_FIELDS
                 if not (n in ("scope", "case_type") and not form.cleaned_data[n])},
-        economy=economy.amounts(),
+        economy={**economy.amounts(), **anlaeg},
     )
+    stored = {line_key(line): line.amount for line in case.economy_lines.all()} if case else {}
     if case is None:
         before = CaseSnapshot(fields=dict.fromkeys(data.fields, ""), m2m={}, principles={},
                               economy={})
@@ -417,13 +424,18 @@ def _validate_row(number, values, header_of, department, cycle, case, title) -> 
     else:
         before = current_snapshot(case)
         action = "change"
+    before.economy = {k: v for k, v in stored.items() if len(k) == 2}
     after = CaseSnapshot(
         fields={**before.fields, **data.fields},
         m2m=before.m2m,
         principles=before.principles,
-        economy={k: v for k, v in data.economy.items() if v is not None},
+        economy={k: v for k, v in data.economy.items() if v is not None and len(k) == 2},
     )
     changes = describe_changes(before, after)
+    for key, new in anlaeg.items():
+        old = stored.get(key)
+        if old != new:
+            changes.append(amount_change(header_of[key], old, new))
     if case is not None and not changes:
         action = "unchanged"
     return RowPlan(number, action, title, case, data=data, changes=changes)
