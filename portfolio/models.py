@@ -148,25 +148,8 @@ class InvestmentCaseQuerySet(models.QuerySet):
 class InvestmentCase(models.Model):
     """One investment need of a department or of several departments together."""
 
-    # The case workflow: from a state, the states it may move to. Only the
-    # transition services in governance change a case's state.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        CaseState.DRAFT: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
-        CaseState.SUBMITTED: (CaseState.RETURNED, CaseState.QUALIFIED, CaseState.WITHDRAWN),
-        CaseState.RETURNED: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
-        CaseState.QUALIFIED: (CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED),
-        CaseState.PRIORITISED: (CaseState.FORWARDED,),
-        CaseState.FORWARDED: (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED),
-        CaseState.APPROVED: (CaseState.IN_PROGRESS,),
-        CaseState.IN_PROGRESS: (CaseState.COMPLETED,),
-        # Deferred and not recommended cases may join the next cycle's intake
-        # as drafts (governance.services.cycles.case_carry_over).
-        CaseState.NOT_RECOMMENDED: (CaseState.DRAFT,),
-        CaseState.REJECTED: (),
-        CaseState.DEFERRED: (CaseState.DRAFT,),
-        CaseState.COMPLETED: (),
-        CaseState.WITHDRAWN: (),
-    }
+    # The workflow (which state may follow which, by whom, when) is the table
+    # in governance.workflow.table; only its transition path changes the state.
     # States in which the department may still edit the case.
     EDITABLE_STATES = (CaseState.DRAFT, CaseState.RETURNED)
 
@@ -260,9 +243,6 @@ class InvestmentCase(models.Model):
 
     def get_absolute_url(self):
         return reverse("portfolio:case-detail", args=[self.pk])
-
-    def can_transition_to(self, state: str) -> bool:
-        return state in self.TRANSITIONS.get(self.state, ())
 
     @property
     def is_editable(self) -> bool:

@@ -6,10 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from governance import permissions
 from governance.models import BudgetCycle, CommitteeMeeting, Decision
 from governance.services.workflow import TransitionError, case_decide
-from portfolio import permissions
-from portfolio.models import CaseState
+from governance.workflow import table
 
 
 def meeting_create(
@@ -35,7 +35,7 @@ def meeting_decide_all(
     """
     with transaction.atomic():
         pks = list(
-            meeting.cases.filter(state=CaseState.FORWARDED).order_by("pk").values_list(
+            meeting.cases.filter(state__in=table.from_states("approve")).order_by("pk").values_list(
                 "pk", flat=True
             )
         )

@@ -2,7 +2,7 @@
 årshjul that every logged-in user can read."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from governance.forms_cycles import PhaseDatesFormSet
 from governance.models import BudgetCycle, Phase, PhaseKind, default_phase_windows
+from governance.permissions import is_secretariat
 from governance.services import cycles as services
 from governance.views.decorators import secretariat_required
+from governance.workflow import table
 from portfolio.models import CaseState
-from portfolio.permissions import is_secretariat
 
 # What happens in each phase and who acts (DESIGN.md, the annual cycle).
 PHASE_GUIDE = {
@@ -84,6 +85,8 @@ class PhaseRow:
     status: str  # "open", "upcoming" or "ended"
     what: str
     who: str
+    # The workflow table's steps allowed in the phase, with who takes them.
+    steps: list = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -105,7 +108,15 @@ def phase_rows(cycle: BudgetCycle, today: datetime.date) -> list[PhaseRow]:
         else:
             status = "ended"
         what, who = PHASE_GUIDE[phase.kind]
-        rows.append(PhaseRow(phase=phase, status=status, what=what, who=who))
+        rows.append(
+            PhaseRow(
+                phase=phase,
+                status=status,
+                what=what,
+                who=who,
+                steps=table.steps_in_phase(phase.kind),
+            )
+        )
     return rows
 
 

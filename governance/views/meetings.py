@@ -9,19 +9,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from governance.forms import DecisionForm, ForwardForm, MeetingForm
-from governance.models import CommitteeMeeting, Decision, PhaseKind
+from governance.models import CommitteeMeeting, Decision
+from governance.permissions import (
+    can_forward_cases,
+    can_record_decisions,
+    can_view_committee_meetings,
+    is_secretariat,
+)
 from governance.services.decisions import meeting_create, meeting_decide_all
 from governance.services.workflow import TransitionError, case_decide, cases_forward
-from governance.views.decorators import secretariat_required
 from governance.views.prioritisation import chosen_cycle
-from portfolio.models import CaseState, InvestmentCase
-from portfolio.permissions import can_view_committee_meetings, is_secretariat
+from governance.workflow import table
+from portfolio.models import InvestmentCase
 
 
 def _committee_phase_open(cycle) -> bool:
-    return cycle.is_phase_open(PhaseKind.TRANSFER_CASE) or cycle.is_phase_open(
-        PhaseKind.BUDGET_NEGOTIATIONS
-    )
+    """Whether the table's decision steps are inside their phases today."""
+    return table.step_open(cycle, "approve")
 
 
 @login_required
@@ -52,20 +56,22 @@ def meeting_list(request):
     )
 
 
-@secretariat_required
+@login_required
 @require_http_methods(["GET", "POST"])
 def forward_cases(request):
     """The secretariat puts prioritised cases before a meeting of the committee."""
+    if not can_forward_cases(request.user):
+        raise PermissionDenied
     cycle = chosen_cycle(request)
     cases = InvestmentCase.objects.filter(
-        cycle=cycle, state=CaseState.PRIORITISED
+        cycle=cycle, state__in=table.from_states("forward")
     ).select_related("department", "assessment")
     form = ForwardForm(
         request.POST if request.method == "POST" else None,
         cases=cases,
         meetings=cycle.committee_meetings.all(),
     )
-    phase_open = _committee_phase_open(cycle)
+    phase_open = table.step_open(cycle, "forward")
     error = None
     if request.method == "POST" and form.is_valid():
         meeting = form.cleaned_data["meeting"]
@@ -105,11 +111,10 @@ def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, error=No
         .order_by("department__code", "title")
     )
     case_forms = case_forms or {}
-    may_decide = is_secretariat(user)
     rows = []
     for case in cases:
         form = None
-        if may_decide and case.state == CaseState.FORWARDED:
+        if table.may(user, case, "approve"):
             form = case_forms.get(case.pk) or DecisionForm(prefix=f"case{case.pk}")
         decision = case.meeting_decisions[0] if case.meeting_decisions else None
         rows.append({"case": case, "decision": decision, "form": form})
@@ -144,7 +149,7 @@ def meeting_detail(request, pk: int):
 def decision_record_view(request, pk: int, case_pk: int):
     """Record the committee's decision on one case of the meeting."""
     meeting = _get_meeting(request, pk)
-    if not is_secretariat(request.user):
+    if not can_record_decisions(request.user):
         raise PermissionDenied
     case = get_object_or_404(meeting.cases.all(), pk=case_pk)
     form = DecisionForm(request.POST, prefix=f"case{case.pk}")
@@ -169,7 +174,7 @@ def decision_record_view(request, pk: int, case_pk: int):
 def decision_record_all_view(request, pk: int):
     """Record the same decision for every case of the meeting awaiting one."""
     meeting = _get_meeting(request, pk)
-    if not is_secretariat(request.user):
+    if not can_record_decisions(request.user):
         raise PermissionDenied
     form = DecisionForm(request.POST, prefix="all")
     error = None

@@ -18,16 +18,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.forms import AssessmentForm, PublishForm
-from governance.models import Assessment, BudgetCycle, PhaseKind, PrioritisationRound
-from governance.services.prioritisation import assessment_save, prioritisation_publish
-from governance.services.workflow import TransitionError
-from portfolio.models import CaseState, InvestmentCase
-from portfolio.permissions import (
+from governance.models import Assessment, BudgetCycle, PrioritisationRound
+from governance.permissions import (
     can_assess_case,
     can_publish_prioritisation,
     can_see_unpublished_assessments,
-    get_case_for,
 )
+from governance.services.prioritisation import assessment_save, prioritisation_publish
+from governance.services.workflow import TransitionError
+from governance.workflow import table
+from portfolio.models import CaseState, InvestmentCase
+from portfolio.permissions import get_case_for
 
 # The cases a prioritisation is about: qualified now, or moved on by it.
 PRIORITISATION_STATES = (CaseState.QUALIFIED, CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED)
@@ -87,7 +88,7 @@ def _page(request, cycle, *, bound_form=None, publish_form=None, error=None, sta
                 form = AssessmentForm(instance=assessment, prefix=f"case{case.pk}")
         rows.append({"case": case, "assessment": assessment, "form": form})
     may_publish = published is None and can_publish_prioritisation(user)
-    phase_open = cycle.is_phase_open(PhaseKind.PRIORITISATION)
+    phase_open = table.step_open(cycle, "prioritise")
     if may_publish and publish_form is None:
         publish_form = PublishForm()
     return render(
@@ -118,7 +119,7 @@ def prioritisation_page(request):
 @login_required
 @require_POST
 def assessment_edit(request, pk: int):
-    case = get_case_for(request.user, pk, "assess")
+    case = get_case_for(request.user, pk, can_assess_case)
     form = AssessmentForm(request.POST, prefix=f"case{case.pk}")
     form.case_pk = case.pk
     if form.is_valid():

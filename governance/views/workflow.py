@@ -34,7 +34,7 @@ def case_action(request, pk: int, action: str):
     spec = CASE_ACTIONS.get(action)
     if spec is None:
         raise Http404("No such action.")
-    case = get_case_for(request.user, pk, "view")
+    case = get_case_for(request.user, pk)
     if not spec.actor(request.user, case):
         security_log.warning(
             "refused 403 user=%s case=%s action=%s", request.user.pk, case.pk, action

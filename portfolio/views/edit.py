@@ -25,7 +25,7 @@ from ..forms import (
     EconomyForm,
 )
 from ..models import InvestmentCase
-from ..permissions import can_create_case, get_case_for
+from ..permissions import can_create_case, can_edit_case, get_case_for
 from ..services import CaseConflict, case_create, case_update
 
 ECONOMY_ERROR_ID = "economy-error"
@@ -82,7 +82,7 @@ def case_create_view(request):
 @never_cache
 @login_required
 def case_edit_view(request, pk):
-    case = get_case_for(request.user, pk, "edit")
+    case = get_case_for(request.user, pk, can_edit_case)
     cycle = case.cycle
     conflict = None
     problems: dict[str, list[str]] = {}

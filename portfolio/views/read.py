@@ -137,7 +137,7 @@ def case_detail(request, pk):
         Prefetch("principle_links", queryset=CasePrinciple.objects.select_related("principle")),
         "economy_lines",
     )
-    case = get_case_for(request.user, pk, "view", queryset=queryset)
+    case = get_case_for(request.user, pk, queryset=queryset)
     may_edit = can_edit_case(request.user, case)
     problems = []
     if may_edit:
