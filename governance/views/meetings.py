@@ -17,9 +17,11 @@ from governance.permissions import (
     is_secretariat,
 )
 from governance.services.decisions import meeting_create, meeting_decide_all
-from governance.services.workflow import TransitionError, case_decide, cases_forward
+from governance.services.workflow import case_decide, cases_forward
 from governance.views.prioritisation import chosen_cycle
 from governance.workflow import table
+from kkdigital.lib.errors import ServiceError
+from kkdigital.lib.refusals import report_refusal
 from portfolio.models import InvestmentCase
 
 
@@ -72,7 +74,6 @@ def forward_cases(request):
         meetings=cycle.committee_meetings.all(),
     )
     phase_open = table.step_open(cycle, "forward")
-    error = None
     if request.method == "POST" and form.is_valid():
         meeting = form.cleaned_data["meeting"]
         try:
@@ -82,20 +83,20 @@ def forward_cases(request):
                 meeting=meeting,
                 override_reason=form.cleaned_data["override_reason"],
             )
-        except TransitionError as refusal:
-            error = refusal
+        except ServiceError as refusal:
+            report_refusal(request, refusal, form)
         else:
             messages.success(request, _("The cases are forwarded to the meeting."))
             return redirect("governance:meeting-detail", pk=meeting.pk)
     return render(
         request,
         "governance/meeting_forward.html",
-        {"cycle": cycle, "form": form, "error": error, "phase_open": phase_open},
+        {"cycle": cycle, "form": form, "phase_open": phase_open},
         status=400 if request.method == "POST" else 200,
     )
 
 
-def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, error=None, status=200):
+def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, status=200):
     user = request.user
     cases = list(
         InvestmentCase.objects.visible_to(user)
@@ -127,7 +128,6 @@ def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, error=No
             "rows": rows,
             "bulk_form": (bulk_form or DecisionForm(prefix="all")) if awaiting else None,
             "phase_open": _committee_phase_open(meeting.cycle),
-            "error": error,
         },
         status=status,
     )
@@ -153,19 +153,18 @@ def decision_record_view(request, pk: int, case_pk: int):
         raise PermissionDenied
     case = get_object_or_404(meeting.cases.all(), pk=case_pk)
     form = DecisionForm(request.POST, prefix=f"case{case.pk}")
-    error = None
     if form.is_valid():
         try:
             case_decide(actor=request.user, case_pk=case.pk, meeting=meeting, **form.cleaned_data)
-        except (TransitionError, ValidationError) as refusal:
-            error = refusal
+        except (ServiceError, ValidationError) as refusal:
+            report_refusal(request, refusal, form)
         else:
             messages.success(request, _("The decision on “%(case)s” is recorded.") % {
                 "case": case.title
             })
             return redirect("governance:meeting-detail", pk=meeting.pk)
     return _meeting_page(
-        request, meeting, case_forms={case.pk: form}, error=error, status=400
+        request, meeting, case_forms={case.pk: form}, status=400
     )
 
 
@@ -177,16 +176,15 @@ def decision_record_all_view(request, pk: int):
     if not can_record_decisions(request.user):
         raise PermissionDenied
     form = DecisionForm(request.POST, prefix="all")
-    error = None
     if form.is_valid():
         try:
             decisions = meeting_decide_all(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except (TransitionError, ValidationError) as refusal:
-            error = refusal
+        except (ServiceError, ValidationError) as refusal:
+            report_refusal(request, refusal, form)
         else:
             messages.success(
                 request,
                 _("The decision is recorded for %(count)s cases.") % {"count": len(decisions)},
             )
             return redirect("governance:meeting-detail", pk=meeting.pk)
-    return _meeting_page(request, meeting, bulk_form=form, error=error, status=400)
+    return _meeting_page(request, meeting, bulk_form=form, status=400)

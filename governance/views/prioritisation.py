@@ -25,8 +25,9 @@ from governance.permissions import (
     can_see_unpublished_assessments,
 )
 from governance.services.prioritisation import assessment_save, prioritisation_publish
-from governance.services.workflow import TransitionError
 from governance.workflow import table
+from kkdigital.lib.errors import ServiceError
+from kkdigital.lib.refusals import report_refusal
 from portfolio.models import CaseState, InvestmentCase
 from portfolio.permissions import get_case_for
 
@@ -73,7 +74,7 @@ def prioritisation_rows(user, cycle: BudgetCycle):
     return rows
 
 
-def _page(request, cycle, *, bound_form=None, publish_form=None, error=None, status=200):
+def _page(request, cycle, *, bound_form=None, publish_form=None, status=200):
     user = request.user
     published = PrioritisationRound.objects.filter(cycle=cycle).select_related(
         "published_by"
@@ -103,7 +104,6 @@ def _page(request, cycle, *, bound_form=None, publish_form=None, error=None, sta
             "may_publish": may_publish,
             "publish_form": publish_form if may_publish else None,
             "phase_open": phase_open,
-            "error": error,
         },
         status=status,
     )
@@ -125,12 +125,8 @@ def assessment_edit(request, pk: int):
     if form.is_valid():
         try:
             assessment_save(actor=request.user, case_pk=case.pk, **form.cleaned_data)
-        except ValidationError as invalid:
-            if hasattr(invalid, "error_dict"):
-                for field, errors in invalid.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, invalid.messages)
+        except (ServiceError, ValidationError) as refusal:
+            report_refusal(request, refusal, form)
         else:
             messages.success(request, _("The assessment of “%(case)s” is saved.") % {
                 "case": case.title
@@ -154,8 +150,9 @@ def prioritisation_publish_view(request, cycle_pk: int):
             cycle=cycle,
             override_reason=form.cleaned_data.get("override_reason", ""),
         )
-    except TransitionError as refusal:
-        return _page(request, cycle, publish_form=form, error=refusal, status=400)
+    except (ServiceError, ValidationError) as refusal:
+        report_refusal(request, refusal, form)
+        return _page(request, cycle, publish_form=form, status=400)
     messages.success(request, _("The prioritisation is published."))
     return redirect(reverse("governance:prioritisation") + f"?cycle={cycle.pk}")
 
