@@ -163,3 +163,9 @@ def case_workflow_context(user, case: InvestmentCase) -> dict:
             Decision.objects.filter(case=case).select_related("meeting").order_by("-decided_on")
         ),
     }
+
+
+def case_form_workflow_context(user, case: InvestmentCase) -> dict:
+    """What the case's edit form needs from the workflow: the secretariat's comment
+    while the case is returned, shown at the top of the form."""
+    return {"return_transition": latest_return(case)}

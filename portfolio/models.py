@@ -1,6 +1,7 @@
 """Departments, their people, and the investment cases they submit."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -340,6 +341,12 @@ class EconomyKind(models.TextChoices):
     GAIN = "gain", _("Gains")
 
 
+# The ceiling of one economy line, in whole kroner either way (10 mia. kr.): the
+# whole municipality's yearly budget is about 60 mia. kr., so a line above it is
+# a typing error (a few zeros too many), not an investment.
+ECONOMY_LINE_CEILING = 10_000_000_000
+
+
 class CaseEconomyLine(models.Model):
     """One amount of a case's economy: a kind in a year, or the permanent effect.
 
@@ -390,3 +397,15 @@ class CaseEconomyLine(models.Model):
     def __str__(self):
         year = self.year or _("permanent")
         return f"{self.case}: {self.get_kind_display()} {year}: {self.amount}"
+
+    def clean(self):
+        if self.amount is not None and abs(self.amount) > ECONOMY_LINE_CEILING:
+            raise ValidationError({"amount": ceiling_message()})
+
+
+def ceiling_message() -> str:
+    """The refusal of an amount above the ceiling of a line, with the ceiling in it."""
+    return _(
+        "No line of a case can be above %(ceiling)s kr. (10 mia. kr.): check the number "
+        "of digits."
+    ) % {"ceiling": "10.000.000.000"}

@@ -10,6 +10,7 @@ from governance import permissions
 from governance.models import BudgetCycle, CommitteeMeeting, Decision
 from governance.services.workflow import TransitionError, case_decide
 from governance.workflow import table
+from kkdigital.lib.errors import ServiceError
 
 
 def meeting_create(
@@ -23,6 +24,31 @@ def meeting_create(
     meeting._history_user = actor
     with transaction.atomic():
         meeting.save()
+    return meeting
+
+
+class MeetingError(ServiceError):
+    """A change to a meeting that cannot be made; the message is for the person."""
+
+
+def meeting_update(
+    *, actor, meeting_pk: int, held_on: datetime.date, title: str
+) -> CommitteeMeeting:
+    """The secretariat corrects a registered meeting's date and agenda item, until
+    decisions are recorded from it (they carry the meeting's date)."""
+    if not permissions.is_secretariat(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        meeting = CommitteeMeeting.objects.select_for_update().get(pk=meeting_pk)
+        if Decision.objects.filter(meeting=meeting).exists():
+            raise MeetingError(
+                _("Decisions are recorded from this meeting: it can no longer be corrected.")
+            )
+        meeting.held_on = held_on
+        meeting.title = (title or "").strip()
+        meeting.full_clean()
+        meeting._history_user = actor
+        meeting.save(update_fields=["held_on", "title"])
     return meeting
 
 

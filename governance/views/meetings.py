@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -16,7 +17,7 @@ from governance.permissions import (
     can_view_committee_meetings,
     is_secretariat,
 )
-from governance.services.decisions import meeting_create, meeting_decide_all
+from governance.services.decisions import meeting_create, meeting_decide_all, meeting_update
 from governance.services.workflow import case_decide, cases_forward
 from governance.views.prioritisation import chosen_cycle
 from governance.workflow import table
@@ -46,10 +47,11 @@ def meeting_list(request):
             return redirect("governance:meeting-detail", pk=meeting.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    # In the order they are held, as the committee's calendar.
     meetings = cycle.committee_meetings.annotate(
         case_count=Count("cases", distinct=True),
         decision_count=Count("decisions", distinct=True),
-    )
+    ).order_by("held_on", "pk")
     return render(
         request,
         "governance/meeting_list.html",
@@ -71,7 +73,7 @@ def forward_cases(request):
     form = ForwardForm(
         request.POST if request.method == "POST" else None,
         cases=cases,
-        meetings=cycle.committee_meetings.all(),
+        meetings=cycle.committee_meetings.order_by("held_on", "pk"),
     )
     phase_open = table.step_open(cycle, "forward")
     if request.method == "POST" and form.is_valid():
@@ -112,10 +114,12 @@ def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, status=2
         .order_by("department__code", "title")
     )
     case_forms = case_forms or {}
+    # Decisions are recorded from the minutes, once the meeting has been held.
+    held = meeting.held_on <= timezone.localdate()
     rows = []
     for case in cases:
         form = None
-        if table.may(user, case, "approve"):
+        if held and table.may(user, case, "approve"):
             form = case_forms.get(case.pk) or DecisionForm(prefix=f"case{case.pk}")
         decision = case.meeting_decisions[0] if case.meeting_decisions else None
         rows.append({"case": case, "decision": decision, "form": form})
@@ -128,6 +132,8 @@ def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, status=2
             "rows": rows,
             "bulk_form": (bulk_form or DecisionForm(prefix="all")) if awaiting else None,
             "phase_open": _committee_phase_open(meeting.cycle),
+            "held": held,
+            "may_correct": is_secretariat(user) and not any(row["decision"] for row in rows),
         },
         status=status,
     )
@@ -142,6 +148,38 @@ def _get_meeting(request, pk):
 @login_required
 def meeting_detail(request, pk: int):
     return _meeting_page(request, _get_meeting(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def meeting_edit(request, pk: int):
+    """The secretariat corrects a meeting's date and agenda item until decisions are
+    recorded from it."""
+    meeting = _get_meeting(request, pk)
+    if not is_secretariat(request.user):
+        raise PermissionDenied
+    form = MeetingForm(request.POST or None, instance=meeting)
+    refused = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting_update(
+                actor=request.user,
+                meeting_pk=meeting.pk,
+                held_on=form.cleaned_data["held_on"],
+                title=form.cleaned_data["title"],
+            )
+        except (ServiceError, ValidationError) as refusal:
+            report_refusal(request, refusal, form)
+            refused = True
+        else:
+            messages.success(request, _("The meeting is corrected."))
+            return redirect("governance:meeting-detail", pk=meeting.pk)
+    return render(
+        request,
+        "governance/meeting_edit.html",
+        {"meeting": CommitteeMeeting.objects.get(pk=meeting.pk), "form": form},
+        status=400 if form.errors or refused else 200,
+    )
 
 
 @login_required
