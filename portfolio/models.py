@@ -1,6 +1,7 @@
 """Departments, their people, and the investment cases they submit."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -148,25 +149,8 @@ class InvestmentCaseQuerySet(models.QuerySet):
 class InvestmentCase(models.Model):
     """One investment need of a department or of several departments together."""
 
-    # The case workflow: from a state, the states it may move to. Only the
-    # transition services in governance change a case's state.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        CaseState.DRAFT: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
-        CaseState.SUBMITTED: (CaseState.RETURNED, CaseState.QUALIFIED, CaseState.WITHDRAWN),
-        CaseState.RETURNED: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
-        CaseState.QUALIFIED: (CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED),
-        CaseState.PRIORITISED: (CaseState.FORWARDED,),
-        CaseState.FORWARDED: (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED),
-        CaseState.APPROVED: (CaseState.IN_PROGRESS,),
-        CaseState.IN_PROGRESS: (CaseState.COMPLETED,),
-        # Deferred and not recommended cases may join the next cycle's intake
-        # as drafts (governance.services.cycles.case_carry_over).
-        CaseState.NOT_RECOMMENDED: (CaseState.DRAFT,),
-        CaseState.REJECTED: (),
-        CaseState.DEFERRED: (CaseState.DRAFT,),
-        CaseState.COMPLETED: (),
-        CaseState.WITHDRAWN: (),
-    }
+    # The workflow (which state may follow which, by whom, when) is the table
+    # in governance.workflow.table; only its transition path changes the state.
     # States in which the department may still edit the case.
     EDITABLE_STATES = (CaseState.DRAFT, CaseState.RETURNED)
 
@@ -271,9 +255,6 @@ class InvestmentCase(models.Model):
 
     def get_absolute_url(self):
         return reverse("portfolio:case-detail", args=[self.pk])
-
-    def can_transition_to(self, state: str) -> bool:
-        return state in self.TRANSITIONS.get(self.state, ())
 
     @property
     def is_editable(self) -> bool:
@@ -380,6 +361,10 @@ class Styringsomraade(models.TextChoices):
 
 # The kinds of economy line that may be capital (anlæg); the others are service.
 ANLAEG_KINDS = ("investment", "retender")
+# The ceiling of one economy line, in whole kroner either way (10 mia. kr.): the
+# whole municipality's yearly budget is about 60 mia. kr., so a line above it is
+# a typing error (a few zeros too many), not an investment.
+ECONOMY_LINE_CEILING = 10_000_000_000
 
 
 class CaseEconomyLine(models.Model):
@@ -448,3 +433,15 @@ class CaseEconomyLine(models.Model):
     def __str__(self):
         year = self.year or _("permanent")
         return f"{self.case}: {self.get_kind_display()} {year}: {self.amount}"
+
+    def clean(self):
+        if self.amount is not None and abs(self.amount) > ECONOMY_LINE_CEILING:
+            raise ValidationError({"amount": ceiling_message()})
+
+
+def ceiling_message() -> str:
+    """The refusal of an amount above the ceiling of a line, with the ceiling in it."""
+    return _(
+        "No line of a case can be above %(ceiling)s kr. (10 mia. kr.): check the number "
+        "of digits."
+    ) % {"ceiling": "10.000.000.000"}

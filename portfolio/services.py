@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +25,7 @@ from .changes import (
     linked_name,
     links_change,
 )
+from .economy import cell_name
 from .models import (
     CaseEconomyLine,
     CasePrinciple,
@@ -193,9 +194,21 @@ def _write_economy_line(case, kind, year, amount, actor, reason, area=None) -> N
     elif line.amount == amount:
         return
     line.amount = amount
-    line.full_clean()
+    cell = cell_name(kind, year)
+    try:
+        line.full_clean()
+    except ValidationError as error:
+        # Name the cell, so that the form shows the message next to it.
+        raise ValidationError({cell: error.messages}) from error
     _stamp(line, actor, reason)
-    line.save()
+    try:
+        with transaction.atomic():
+            line.save()
+    except (DataError, OverflowError) as error:
+        # The database's own limit, should an amount pass every check above.
+        raise ValidationError(
+            {cell: [_("The database cannot store an amount this large.")]}
+        ) from error
 
 
 def _stamp(obj, actor, reason) -> None:
