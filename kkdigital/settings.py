@@ -253,12 +253,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without
-# one that header is the client's own claim and must not be trusted.
-if env_bool("BEHIND_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# one that header is the client's own claim and must not be trusted
+# (kkdigital.lib.client_ip; django-ipware is not used).
+KK_BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+KK_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "kkdigital.lib.client_ip.client_ip"
+# Lock-out log lines name the user name; the address stays masked.
+AXES_SENSITIVE_PARAMETERS = ["ip_address"]
 # Personal data: keep failed attempts (needed for throttling), not a log of
 # every successful login with address and browser.
 AXES_DISABLE_ACCESS_LOG = True
