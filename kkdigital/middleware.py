@@ -1,7 +1,10 @@
 """Site-wide middleware."""
 
 import logging
+import time
 
+from django.conf import settings
+from django.contrib.auth import logout
 from django.utils import timezone
 
 security_log = logging.getLogger("kkdigital.security")
@@ -59,3 +62,37 @@ def log_refusal(request, status: int) -> None:
         status, who, request.method, request.path, view, obj or "-",
         timezone.now().isoformat(timespec="seconds"),
     )
+
+
+# When the session's user logged in (seconds since the epoch).
+LOGIN_AT_KEY = "kk_login_at"
+
+
+def mark_login_time(sender, request, user, **kwargs):
+    """user_logged_in receiver: the absolute lifetime counts from here."""
+    if hasattr(request, "session"):
+        request.session[LOGIN_AT_KEY] = int(time.time())
+
+
+class AbsoluteSessionLifetimeMiddleware:
+    """End a session ``KK_SESSION_ABSOLUTE_AGE`` seconds after login, however active.
+
+    SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST is an idle timeout: a
+    session that is used every few hours would live for ever. A session older
+    than the absolute limit is logged out and the user signs in again.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            login_at = request.session.get(LOGIN_AT_KEY)
+            if login_at is None:
+                # A session from before this rule: its lifetime starts now.
+                request.session[LOGIN_AT_KEY] = now
+            elif now - int(login_at) > settings.KK_SESSION_ABSOLUTE_AGE:
+                logout(request)
+        return self.get_response(request)

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Every 403 and 404 is written to kkdigital.security, in one place.
     "kkdigital.middleware.RefusalLogMiddleware",
+    "kkdigital.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kkdigital.lib.http.NoStoreMiddleware",
@@ -215,6 +216,8 @@ CSRF_COOKIE_HTTPONLY = True
 # A working day of inactivity ends the session.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a session ends this long after login (kkdigital.middleware).
+KK_SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(12 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 # Django's login() gives the session a new key, so a key fixed before login
 # is worthless after it.

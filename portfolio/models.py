@@ -244,6 +244,9 @@ class InvestmentCase(models.Model):
     price_year = models.PositiveSmallIntegerField(_("price level (p/l)"))
     # Optimistic locking: every save through the services increments it.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The one-time token of the new-case form that created the case: the same
+    # form posted twice (a double click, a resent request) creates one case.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         "portfolio.User",
         on_delete=models.PROTECT,
@@ -256,7 +259,7 @@ class InvestmentCase(models.Model):
     objects = InvestmentCaseQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[participating_departments, themes, potentials],
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", "form_token"],
     )
 
     class Meta:
