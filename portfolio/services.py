@@ -8,11 +8,13 @@ and many-to-many change with the person who made it.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models.signals import post_save
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from strategy.models import Potential, Principle, Theme
 
@@ -48,6 +50,16 @@ CASE_FORM_FIELDS = (
 CASE_M2M_FIELDS = ("participating_departments", "themes", "potentials")
 
 EconomyKey = tuple[str, int | None]
+
+# Change reasons are stored with the history: in the site's language, not the
+# language of the request that caused them.
+CASE_CREATED = gettext_lazy("Case created")
+CASE_EDITED = gettext_lazy("Case edited")
+
+
+def _in_site_language(message) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)
 
 
 @dataclass
@@ -109,7 +121,7 @@ def case_create(*, actor, cycle, data: CaseData, form_token=None) -> InvestmentC
                 version=1,
                 form_token=form_token,
             )
-            _write_case(case, actor=actor, data=data, reason=_("Case created"))
+            _write_case(case, actor=actor, data=data, reason=_in_site_language(CASE_CREATED))
     except IntegrityError:
         # Two requests with one token at the same moment: the unique index let
         # one of them in; this one answers with that case.
@@ -142,7 +154,7 @@ def case_update(*, actor, case_pk: int, expected_version: int, data: CaseData) -
         if case.version != expected_version:
             raise case_conflict(case, expected_version)
         case.version += 1
-        _write_case(case, actor=actor, data=data, reason=_("Case edited"))
+        _write_case(case, actor=actor, data=data, reason=_in_site_language(CASE_EDITED))
     return case
 
 
