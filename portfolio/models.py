@@ -133,16 +133,26 @@ class InvestmentCaseQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.SECRETARIAT):
             return self.all()
+        # "Submitted" is what happened, not the state's name: a draft withdrawn
+        # before it was ever sent on stays the department's own. Every other
+        # state after draft is reached only through a submission; for a
+        # withdrawn case the submit transition's record is the fact
+        # (governance.CaseTransition, reached by its related name so that
+        # portfolio imports nothing from governance).
+        transitions = self.model._meta.get_field("transitions").related_model
+        was_submitted = models.Exists(
+            transitions.objects.filter(case=models.OuterRef("pk"), to_state=CaseState.SUBMITTED)
+        )
+        sent_on = models.Q(state__in=SUBMITTED_STATES) & ~models.Q(state=CaseState.WITHDRAWN)
+        sent_on |= models.Q(was_submitted, state=CaseState.WITHDRAWN)
         q = models.Q(pk__in=[])
         if user.has_role(Role.IT_DIRECTORS):
-            q |= models.Q(state__in=SUBMITTED_STATES)
+            q |= sent_on
         if user.has_role(Role.COMMITTEE_READER):
             q |= models.Q(state__in=COMMITTEE_STATES)
         if user.department_id and user.has_role(Role.DEPARTMENT_STAFF, Role.DEPARTMENT_IT_LEAD):
             q |= models.Q(department_id=user.department_id)
-            q |= models.Q(
-                participating_departments=user.department_id, state__in=SUBMITTED_STATES
-            )
+            q |= models.Q(sent_on, participating_departments=user.department_id)
         return self.filter(q).distinct()
 
 
@@ -221,6 +231,9 @@ class InvestmentCase(models.Model):
     note_code = models.CharField(_("budget note code"), max_length=12, blank=True, editable=False)
     # Optimistic locking: every save through the services increments it.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The one-time token of the new-case form that created the case: the same
+    # form posted twice (a double click, a resent request) creates one case.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         "portfolio.User",
         on_delete=models.PROTECT,
@@ -233,7 +246,7 @@ class InvestmentCase(models.Model):
     objects = InvestmentCaseQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[participating_departments, themes, potentials],
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", "form_token"],
     )
 
     class Meta:
