@@ -25,6 +25,13 @@ def send_intake_reminders() -> int:
     return len(notifications.send_intake_reminders())
 
 
+@shared_task
+def send_unsent_notification_emails() -> int:
+    """Every two minutes (Celery beat): send the notification e-mails still unsent,
+    e.g. those that could not be queued while the broker was down."""
+    return notifications.send_unsent_emails()
+
+
 # The export tasks live with their sub-package; importing them here lets the
 # worker's autodiscovery (which reads governance.tasks) register them.
 from governance.exports.tasks import run_export, sweep_exports  # noqa: E402, F401

@@ -13,7 +13,6 @@ from governance.spreadsheets import imports
 from portfolio.models import CaseState, InvestmentCase
 
 from .browser import PASSWORD, axe_violations
-
 from .factories_notes import complete_case
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0004_prioritisation_and_decisions'),
+        ('governance', '0005_notification_message'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
