@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from kkdigital.lib.errors import ServiceError
 from strategy.models import Principle, Theme
 
 from ..case_page import case_page_context
-from ..economy import EconomyTable
+from ..economy import EconomyTable, converted_lines
 from ..filters import DEFAULT_SORT, CaseFilterForm, filter_cases, with_total_investment
 from ..models import (
     CasePrinciple,
@@ -203,11 +204,17 @@ def department_plan(request, department_code, budget_year):
     ]
     retendering = [r for r in rows if r["case"].case_type == CaseType.RETENDER]
 
-    all_lines = [line for case in cases for line in case.economy_lines.all()]
+    # Every sum across cases is in the cycle's price level: each case's lines are
+    # converted from its own p/l by the one conversion (financing.prices.convert).
     price_years = sorted({case.price_year for case in cases})
-    economy = EconomyTable(
-        cycle.out_years, all_lines, price_year=price_years[0] if len(price_years) == 1 else None
-    )
+    try:
+        all_lines = converted_lines(cases, cycle.budget_year)
+        plan_price_year = cycle.budget_year
+    except ServiceError:
+        # A price index is missing: show the lines as entered, without one p/l.
+        all_lines = [line for case in cases for line in case.economy_lines.all()]
+        plan_price_year = price_years[0] if len(price_years) == 1 else None
+    economy = EconomyTable(cycle.out_years, all_lines, price_year=plan_price_year)
     theme_counts = Counter(theme.pk for case in cases for theme in case.themes.all())
     principle_counts = Counter(
         link.principle_id for case in cases for link in case.principle_links.all()
