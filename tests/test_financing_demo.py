@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_money_demo_is_complete_and_idempotent():
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     today = datetime.date.today()
     area_10_money.seed(today=today, log=lambda text: None)
     counts = (Allocation.objects.count(), Loan.objects.count(), LoanReschedule.objects.count())
