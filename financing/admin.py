@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kkdigital.admin import GovernedAdmin, HistoryAdmin
 
 from . import resources
 from .models import (
@@ -22,7 +23,7 @@ class ChannelCapacityInline(admin.TabularInline):
 
 
 @admin.register(FinancingChannel)
-class FinancingChannelAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class FinancingChannelAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.FinancingChannelResource]
     list_display = ("name", "kind")
     list_filter = ("kind",)
@@ -31,7 +32,7 @@ class FinancingChannelAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ChannelCapacity)
-class ChannelCapacityAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ChannelCapacityAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ChannelCapacityResource]
     list_display = ("channel", "year", "round", "amount", "price_year", "is_demo", "note")
     list_filter = ("channel", "year", "is_demo")
@@ -39,7 +40,7 @@ class ChannelCapacityAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(PriceIndex)
-class PriceIndexAdmin(SimpleHistoryAdmin):
+class PriceIndexAdmin(HistoryAdmin):
     """The secretariat keeps the price index; demo figures are marked."""
 
     list_display = ("year", "index", "is_demo", "note")
@@ -47,31 +48,17 @@ class PriceIndexAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(PoolRules)
-class PoolRulesAdmin(SimpleHistoryAdmin):
+class PoolRulesAdmin(HistoryAdmin):
     list_display = ("cycle", "max_payback_years", "require_gains", "gains_cover_within_years")
 
 
 @admin.register(LoanTerms)
-class LoanTermsAdmin(SimpleHistoryAdmin):
+class LoanTermsAdmin(HistoryAdmin):
     list_display = ("cycle", "term_years", "rate")
 
 
-class ReadOnlyAdmin(SimpleHistoryAdmin):
-    """Money that moved through the services is read here, never edited: the
-    services check capacity, rights and keep the reason."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Allocation)
-class AllocationAdmin(ReadOnlyAdmin):
+class AllocationAdmin(GovernedAdmin):
     list_display = ("case", "channel", "year", "round", "requested", "recommended", "granted")
     list_filter = ("channel", "year")
     search_fields = ("case__title", "case__note_code")
@@ -83,18 +70,9 @@ class LoanInstalmentInline(admin.TabularInline):
     extra = 0
     fields = ("year", "principal_part", "interest_part", "moved_from_year")
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Loan)
-class LoanAdmin(ReadOnlyAdmin):
+class LoanAdmin(GovernedAdmin):
     list_display = ("case", "department", "principal", "payout_year", "term_years", "rate")
     list_filter = ("department",)
     list_select_related = ("case", "department")

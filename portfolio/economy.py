@@ -12,6 +12,17 @@ from .models import EconomyKind
 
 # The order of the rows: costs first, then the gains that pay them back.
 KINDS = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER, EconomyKind.GAIN)
+# The column of the permanent (varig) effect in a cell's name.
+PERMANENT = "varig"
+
+
+def cell_name(kind, year: int | None) -> str:
+    """The name of a kind's cell in a year (None: the permanent effect): "investment_2027".
+
+    The case form's cells have these names, and a service that refuses one
+    amount names the cell it refused, so the message lands next to it.
+    """
+    return f"{kind}_{year if year is not None else PERMANENT}"
 
 
 @dataclass(frozen=True)
