@@ -105,3 +105,33 @@ def test_the_meeting_page_costs_the_same_queries_at_two_sizes(
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small)
+
+
+def test_the_queue_shows_requested_money_and_the_pool_verdict(
+    client, department, other_department, cycle, secretariat
+):
+    from financing.models import PoolRules
+
+    pool = channels()[ChannelKind.POOL]
+    PoolRules.objects.create(cycle=cycle, max_payback_years=3, require_gains=True)
+    url = reverse("governance:qualification-queue")
+    client.force_login(secretariat)
+
+    def submitted(dept):
+        case = case_in(CaseState.SUBMITTED, department=dept, cycle=cycle)
+        Allocation.objects.create(case=case, channel=pool, year=2027, requested=1_250_000,
+                                  round="budget")
+        return case
+
+    submitted(department)
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        page = client.get(url)
+    body = page.content.decode()
+    assert "1.250" in body and "2027 p/l" in body
+    assert "Ikke opfyldt" in body  # the factory case has no gains
+    for _ in range(5):
+        submitted(other_department)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)
