@@ -23,3 +23,11 @@ def send_notification_email(notification_id: int) -> bool:
 def send_intake_reminders() -> int:
     """Daily (Celery beat): remind departments with drafts before the intake deadline."""
     return len(notifications.send_intake_reminders())
+
+
+@shared_task
+def retender_radar() -> int:
+    """Nightly (Celery beat): draft re-tendering cases for contracts the radar finds."""
+    from governance.services.retender import retender_radar_run
+
+    return len(retender_radar_run())

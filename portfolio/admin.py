@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import resources
 from .models import CaseEconomyLine, CasePrinciple, Department, InvestmentCase, Role, User
+from .register import admin as register_admin  # noqa: F401 (registers the register's models)
 
 
 @admin.register(Department)

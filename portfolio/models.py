@@ -410,3 +410,9 @@ class CaseEconomyLine(models.Model):
     def __str__(self):
         year = self.year or _("permanent")
         return f"{self.case}: {self.get_kind_display()} {year}: {self.amount}"
+
+
+# The IT system and contract register lives in its own module (see portfolio/register/).
+from portfolio.register.models import (  # noqa: E402, F401, I001
+    CaseSystem, Contract, ContractCase, ImportJob, ITSystem, OrgUnitMapping, RegisterSettings,
+)
