@@ -18,7 +18,6 @@ from portfolio.register.models import (
     Lifecycle,
 )
 
-from .factories import DepartmentFactory
 from .factories_register import OrgUnitMappingFactory
 
 DATA = Path(__file__).parent / "data"

@@ -21,6 +21,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from financing.models import ChannelKind, FinancingChannel
+from financing.services import allocation_request_set
 from governance.models import BudgetCycle, Notification
 from governance.services.notifications import department_users
 from kkdigital.lib.errors import ServiceError
@@ -224,9 +225,6 @@ def _request_loan(*, actor, case, contract, cycle) -> None:
     channel = FinancingChannel.objects.filter(kind=ChannelKind.LOAN).first()
     if channel is None:
         return
-    # Until money's API has landed in this branch the import stays here.
-    from financing.services import allocation_request_set
-
     allocation_request_set(
         actor=actor,
         case=case,

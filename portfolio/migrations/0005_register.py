@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('portfolio', '0003_carry_over'),
+        ('portfolio', '0004_styringsomraade_note_code'),
     ]
 
     operations = [
