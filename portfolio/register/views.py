@@ -193,6 +193,8 @@ def radar(request):
     _require_reader(request.user)
     settings_row = RegisterSettings.load()
     data = request.GET.copy()
+    if not data.get("months"):
+        data["months"] = settings_row.radar_months
     form = RadarFilterForm(data)
     form.is_valid()
     criteria = form.cleaned_data
