@@ -351,49 +351,71 @@ class _Progress:
         if connection.vendor == "postgresql":
             self.connection = connections.create_connection("default")
 
-    def __call__(self, done: int) -> None:
+    def _set(self, column: str, value: int) -> None:
         if self.connection is None:
             return
         with self.connection.cursor() as cursor:
             cursor.execute(
-                f"UPDATE {ImportJob._meta.db_table} SET rows_done = %s WHERE id = %s",
-                [done, self.job_id],
+                f"UPDATE {ImportJob._meta.db_table} SET {column} = %s WHERE id = %s",
+                [value, self.job_id],
             )
+
+    def total(self, rows: int) -> None:
+        self._set("rows_total", rows)
+
+    def __call__(self, done: int) -> None:
+        self._set("rows_done", done)
 
     def close(self):
         if self.connection is not None:
             self.connection.close()
 
 
+# A job left "importing" this long ago belongs to a worker that died (the task's
+# time limit is shorter): its transaction was rolled back, so it may run again.
+STALE_IMPORT = datetime.timedelta(minutes=20)
+
+
 def import_job_run(*, job_id: int) -> ImportJob | None:
     """The import: the dry run's plan, made again on the register as it is now and
-    written in one transaction with history. Idempotent: runs once per confirmation."""
+    written in one transaction with history. Idempotent: runs once per confirmation.
+
+    The job row is claimed in a short transaction of its own and not locked while
+    the rows are written, so that the progress (written on a second connection)
+    can reach it; imports are serialised on the register's settings row.
+    """
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+        if job is None:
+            return None
+        stale = (
+            job.status == ImportStatus.IMPORTING
+            and job.started_at is not None
+            and job.started_at < timezone.now() - STALE_IMPORT
+        )
+        if job.status != ImportStatus.IMPORT_QUEUED and not stale:
+            return job
+        job.status = ImportStatus.IMPORTING
+        job.started_at = timezone.now()
+        job.save(update_fields=["status", "started_at"])
+        RegisterSettings.objects.get_or_create(pk=1)
     progress = _Progress(job_id)
     try:
         with transaction.atomic():
-            job = (
-                ImportJob.objects.select_for_update()
-                .select_related("created_by")
-                .filter(pk=job_id)
-                .first()
-            )
-            if job is None or job.status not in (
-                ImportStatus.IMPORT_QUEUED, ImportStatus.IMPORTING
-            ):
-                return job
-            job.status = ImportStatus.IMPORTING
-            job.started_at = timezone.now()
+            RegisterSettings.objects.select_for_update().get(pk=1)
+            job = ImportJob.objects.select_related("created_by").get(pk=job_id)
             rows = kitos.read_rows(bytes(job.content), job.kind)
             plan = Plan(rows, job.kind)
             if plan.errors:
                 raise ServiceError(_("The register has changed since the check: check again."))
-            job.rows_total = len(rows)
+            progress.total(len(rows))
             _write(plan, actor=job.created_by, progress=progress)
             job.report = {**plan.report(), "imported": True}
             job.status = ImportStatus.DONE
-            job.rows_done = len(rows)
+            job.rows_total = job.rows_done = len(rows)
             job.finished_at = timezone.now()
-            job.save()
+            job.save(update_fields=["report", "status", "rows_total", "rows_done",
+                                    "finished_at"])
     except (ServiceError, kitos.KitosFileError) as error:
         return _fail(job_id, error.message)
     except Exception:

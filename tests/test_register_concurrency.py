@@ -1,5 +1,6 @@
-"""The nightly radar and a person create a case for the same contract at the same
-moment, on two real connections: exactly one case."""
+"""The register on two real PostgreSQL connections: the nightly radar and a person
+create a case for the same contract at once (exactly one case), and the atomic
+import's progress is visible to the polling page while its transaction is open."""
 
 import threading
 
@@ -75,3 +76,34 @@ def test_the_radar_and_a_person_at_once_make_exactly_one_case(
     else:
         assert isinstance(person_result, retender.OpenCaseExists), person_result
         assert len(nightly_result) == 1
+
+
+def test_the_import_progress_is_visible_while_its_transaction_is_open(secretariat):
+    """The polling page reads the job row while the import's transaction is still
+    open: the progress goes through a second connection."""
+    from django.db import transaction
+
+    from portfolio.register.imports import _Progress
+    from portfolio.register.models import ImportJob
+
+    job = ImportJob.objects.create(kind="systems", file_name="x.xlsx", content=b"",
+                                   created_by=secretariat, status="importing")
+    progress = _Progress(job.pk)
+    seen = []
+
+    def poll():
+        seen.append(ImportJob.objects.get(pk=job.pk).rows_done)
+        connections.close_all()
+
+    try:
+        with transaction.atomic():
+            progress.total(16000)
+            progress(500)
+            reader = threading.Thread(target=poll)
+            reader.start()
+            reader.join(timeout=30)
+    finally:
+        progress.close()
+    assert seen == [500]
+    job.refresh_from_db()
+    assert (job.rows_done, job.rows_total) == (500, 16000)
