@@ -30,3 +30,8 @@ def send_unsent_notification_emails() -> int:
     """Every two minutes (Celery beat): send the notification e-mails still unsent,
     e.g. those that could not be queued while the broker was down."""
     return notifications.send_unsent_emails()
+def retender_radar() -> int:
+    """Nightly (Celery beat): draft re-tendering cases for contracts the radar finds."""
+    from governance.services.retender import retender_radar_run
+
+    return len(retender_radar_run())

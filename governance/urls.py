@@ -10,12 +10,15 @@ from governance.views import (
     overview,
     prioritisation,
     queue,
+    retender,
     workflow,
 )
 
 app_name = "governance"
 
 urlpatterns = [
+    path("genudbud/<int:contract_pk>/", retender.retender_case_create_view,
+         name="retender-create"),
     path("aarshjul/", cycles.annual_cycle, name="annual-cycle"),
     path("cyklusser/", cycles.cycle_list, name="cycle-list"),
     path("cyklusser/opret/", cycles.cycle_create, name="cycle-create"),

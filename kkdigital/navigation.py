@@ -31,6 +31,7 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Cases"), "portfolio:case-list"),
     NavItem(_("Department plans"), "portfolio:department-plan-index"),
+    NavItem(_("IT register"), "register:system-list", roles=ALL_ROLES),
     NavItem(_("Qualification"), "governance:qualification-queue", roles=(Role.SECRETARIAT,)),
     NavItem(
         _("Prioritisation"),

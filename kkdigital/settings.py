@@ -235,6 +235,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         # CELERY_TIMEZONE is Copenhagen time: 07:00 local, every day.
         "schedule": crontab(hour=7, minute=0),
     },
+    "retender-radar": {
+        "task": "governance.tasks.retender_radar",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 # Security baseline.
