@@ -23,3 +23,11 @@ def send_notification_email(notification_id: int) -> bool:
 def send_intake_reminders() -> int:
     """Daily (Celery beat): remind departments with drafts before the intake deadline."""
     return len(notifications.send_intake_reminders())
+
+
+@shared_task
+def send_followup_reminders() -> int:
+    """Daily (Celery beat): remind departments of follow-up reports not yet submitted."""
+    from governance.followup.reminders import send_followup_reminders as send
+
+    return len(send())

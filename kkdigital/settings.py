@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "simple_history",
     "import_export",
     "axes",
@@ -202,6 +203,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "governance.tasks.send_intake_reminders",
         # CELERY_TIMEZONE is Copenhagen time: 07:00 local, every day.
         "schedule": crontab(hour=7, minute=0),
+    },
+    "followup-report-reminders": {
+        "task": "governance.tasks.send_followup_reminders",
+        "schedule": crontab(hour=7, minute=10),
     },
 }
 
