@@ -1,6 +1,6 @@
 """The process: the annual cycle and the case workflow (namespace "governance")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from governance.views import (
     audit,
@@ -56,6 +56,7 @@ urlpatterns = [
         prioritisation.prioritisation_publish_view,
         name="prioritisation-publish",
     ),
+    path("opfoelgning/", include("governance.followup.urls")),
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),
     path("moeder/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),

@@ -43,6 +43,7 @@ NAVIGATION: list[NavItem] = [
         roles=(Role.SECRETARIAT, Role.COMMITTEE_READER),
     ),
     NavItem(_("Overview"), "governance:cycle-overview", roles=(Role.SECRETARIAT,)),
+    NavItem(_("Follow-up"), "governance:followup-list"),
     NavItem(_("Audit log"), "governance:audit-log", roles=(Role.SECRETARIAT,)),
     NavItem(_("Budget cycles"), "governance:cycle-list", roles=(Role.SECRETARIAT,)),
     NavItem(_("Annual cycle"), "governance:annual-cycle"),
