@@ -16,3 +16,7 @@ class GovernanceConfig(AppConfig):
         from .actions import case_workflow_context
 
         register_case_page_context(case_workflow_context)
+
+        from .commonfirst.views import case_page_context as common_first_context
+
+        register_case_page_context(common_first_context)

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from governance.commonfirst import views as common_first
 from governance.views import (
     audit,
     cycles,
@@ -57,6 +58,11 @@ urlpatterns = [
         name="prioritisation-publish",
     ),
     path("opfoelgning/", include("governance.followup.urls")),
+    path(
+        "faelles-foerst/<int:pk>/<int:other_pk>/",
+        common_first.mark_crosscutting,
+        name="mark-crosscutting",
+    ),
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),
     path("moeder/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
