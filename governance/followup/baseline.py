@@ -10,10 +10,7 @@ from collections import defaultdict
 
 from django.db.models import Sum
 
-try:
-    from financing.models import Allocation
-except ImportError:  # TEMP until money-base is merged
-    Allocation = None
+from financing.models import Allocation
 from portfolio.models import EconomyKind
 
 COST_KINDS = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER)
@@ -22,8 +19,6 @@ COST_KINDS = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDE
 def granted_by_case(case_ids) -> dict[int, dict[int, int]]:
     """{case id: {year: granted kroner}} over all channels, in one query."""
     result: dict[int, dict[int, int]] = defaultdict(dict)
-    if Allocation is None:
-        return {}
     rows = (
         Allocation.objects.filter(case_id__in=list(case_ids), granted__isnull=False)
         .order_by()

@@ -11,10 +11,7 @@ from portfolio.models import CaseEconomyLine
 from .evaluation import SEVERITY, ReportFigures, evaluate
 from .models import FollowUpReport, FollowUpReportYear
 
-try:
-    from financing.models import Allocation
-except ImportError:  # TEMP until money-base is merged
-    Allocation = None
+from financing.models import Allocation
 
 
 def reports_with_figures(queryset) -> list[ReportFigures]:
@@ -32,8 +29,6 @@ def reports_with_figures(queryset) -> list[ReportFigures]:
 
 def main_channel_by_case(case_ids) -> dict[int, str]:
     """The channel that granted a case most (its row in the totals per channel)."""
-    if Allocation is None:
-        return {}
     amounts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     rows = (
         Allocation.objects.filter(case_id__in=list(case_ids), granted__isnull=False)
