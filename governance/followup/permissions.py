@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from portfolio.models import Role
-from portfolio.permissions import is_department_user, is_secretariat
+from portfolio.permissions import is_department_user, is_secretariat  # noqa: F401
 
 from .models import FollowUpReport
 

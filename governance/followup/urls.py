@@ -14,4 +14,5 @@ urlpatterns = [
     path("rapporter/<int:pk>/ret/", views.report_edit, name="followup-report-edit"),
     path("rapporter/<int:pk>/indsend/", views.report_submit, name="followup-report-submit"),
     path("sager/<int:case_pk>/ny-baseline/", views.case_rebaseline, name="followup-rebaseline"),
+    path("maal/<int:metric_pk>/", views.target_entry, name="followup-target-entry"),
 ]

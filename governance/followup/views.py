@@ -260,3 +260,51 @@ def case_rebaseline(request, case_pk):
         "governance/followup/rebaseline_form.html",
         {"case": case, "form": form, "baseline": baseline},
     )
+
+
+@login_required
+def target_entry(request, metric_pk):
+    """Enter the value of a department target for a round, with its source."""
+    from strategy.models import TargetKind, TargetMetric
+
+    from .forms import TargetEntryForm
+
+    metric = get_object_or_404(
+        TargetMetric.objects.select_related("strategy__department"),
+        pk=metric_pk,
+        kind=TargetKind.ENTERED,
+    )
+    department = metric.strategy.department
+    if not (
+        permissions.can_manage_rounds(request.user)
+        or (is_department_user(request.user) and request.user.department_id == department.pk)
+    ):
+        raise PermissionDenied
+    round_ = FollowUpRound.objects.order_by("-year", "-season").first()
+    if round_ is None:
+        messages.error(request, _("Values are entered per follow-up round; no round is open yet."))
+        return redirect("portfolio:department-plan-index")
+    entry = metric.entries.filter(round=round_).first()
+    form = TargetEntryForm(
+        request.POST or None,
+        initial={"value": entry.value, "source": entry.source} if entry else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.target_entry_set(
+                actor=request.user,
+                metric=metric,
+                round_=round_,
+                value=form.cleaned_data["value"],
+                source=form.cleaned_data["source"],
+            )
+        except ServiceError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The value has been saved."))
+            return redirect("governance:followup-list")
+    return render(
+        request,
+        "governance/followup/target_entry_form.html",
+        {"metric": metric, "round": round_, "form": form},
+    )
