@@ -21,10 +21,14 @@ def case_page_context(user, case) -> dict:
     if not (own or secretariat) or case.state == CaseState.WITHDRAWN:
         return {}
     matches = similar_cases(case)
-    readable = set(
-        InvestmentCase.objects.visible_to(user)
-        .filter(pk__in=[m.case.pk for m in matches])
-        .values_list("pk", flat=True)
+    readable = (
+        set(
+            InvestmentCase.objects.visible_to(user)
+            .filter(pk__in=[m.case.pk for m in matches])
+            .values_list("pk", flat=True)
+        )
+        if matches
+        else set()
     )
     candidates = list(case.crosscutting_candidates.prefetch_related("cases__department"))
     together = {c.pk for candidate in candidates for c in candidate.cases.all()}
