@@ -15,4 +15,5 @@ urlpatterns = [
     path("rapporter/<int:pk>/indsend/", views.report_submit, name="followup-report-submit"),
     path("sager/<int:case_pk>/ny-baseline/", views.case_rebaseline, name="followup-rebaseline"),
     path("maal/<int:metric_pk>/", views.target_entry, name="followup-target-entry"),
+    path("portefoeljen/", views.portfolio_glance_view, name="portfolio-glance"),
 ]

@@ -308,3 +308,27 @@ def target_entry(request, metric_pk):
         "governance/followup/target_entry_form.html",
         {"metric": metric, "round": round_, "form": form},
     )
+
+
+@login_required
+def portfolio_glance_view(request):
+    """The portfolio at a glance for the secretariat, the IT directors and committee readers."""
+    from governance.models import BudgetCycle
+
+    from .glance import chart_data, portfolio_glance
+
+    _readers_only(request.user)
+    cycles = list(BudgetCycle.objects.order_by("-budget_year"))
+    asked = request.GET.get("cycle", "")
+    cycle = next((c for c in cycles if asked.isdigit() and c.budget_year == int(asked)), None)
+    cycle = cycle or BudgetCycle.objects.current()
+    context = {"cycle": cycle, "cycles": cycles}
+    if cycle is not None:
+        glance = portfolio_glance(request.user, cycle)
+        context.update(glance)
+        context["charts"] = {
+            "chart-themes": chart_data(glance["themes"], _("Money per strategy theme")),
+            "chart-departments": chart_data(glance["departments"], _("Money per department")),
+            "chart-years": chart_data(glance["years"], _("Money per year")),
+        }
+    return render(request, "governance/followup/portfolio_glance.html", context)
