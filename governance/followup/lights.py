@@ -79,7 +79,7 @@ def cost_light(*, granted: int, expected: int | None, t: Thresholds) -> LightRes
     if _exceeds_percent(overrun, granted, t.cost_red_percent) or overrun > t.cost_red_amount:
         return LightResult(
             Light.RED,
-            _("The expected total exceeds the granted %(granted)s by %(overrun)s.") % values,
+            _("The expected total exceeds the granted %(granted)s by %(overrun)s") % values,
         )
     if (
         _exceeds_percent(overrun, granted, t.cost_red_percent / 2)
@@ -87,7 +87,7 @@ def cost_light(*, granted: int, expected: int | None, t: Thresholds) -> LightRes
     ):
         return LightResult(
             Light.YELLOW,
-            _("The expected total exceeds the granted %(granted)s by %(overrun)s.") % values,
+            _("The expected total exceeds the granted %(granted)s by %(overrun)s") % values,
         )
     return LightResult(Light.GREEN, _("The expected total is within the grant's margin."))
 
@@ -121,13 +121,13 @@ def benefits_light(*, planned: int, realised: int, t: Thresholds) -> LightResult
     values = {"realised": _kr(realised), "planned": _kr(planned)}
     if _exceeds_percent(shortfall, planned, t.benefits_red_percent):
         return LightResult(
-            Light.RED, _("Realised %(realised)s of the planned %(planned)s.") % values
+            Light.RED, _("Realised %(realised)s of the planned %(planned)s") % values
         )
     if _exceeds_percent(shortfall, planned, t.benefits_red_percent / 2):
         return LightResult(
-            Light.YELLOW, _("Realised %(realised)s of the planned %(planned)s.") % values
+            Light.YELLOW, _("Realised %(realised)s of the planned %(planned)s") % values
         )
     return LightResult(
-        Light.GREEN, _("Realised %(realised)s of the planned %(planned)s.") % values
+        Light.GREEN, _("Realised %(realised)s of the planned %(planned)s") % values
     )
 
