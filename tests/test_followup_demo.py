@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_demo_has_what_the_issue_asks_for_and_runs_twice_without_changes(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    call_command("seed_demo")
+    call_command("seed_demo", "--force")
     today = datetime.date.today()
     area_40_followup.seed(today=today, log=lambda _m: None)
     reports = FollowUpReport.objects.count()
