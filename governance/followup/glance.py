@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from financing.models import Allocation, FinancingChannel
 from financing.selectors import channel_year_totals
-from portfolio.models import CasePrinciple, CaseState, Department, InvestmentCase
+from portfolio.models import (
+    CasePrinciple,
+    CaseState,
+    Department,
+    EconomyKind,
+    InvestmentCase,
+)
 from strategy.models import Potential, Principle, Theme
 
 
@@ -25,6 +31,7 @@ class MoneyRow:
     cases: int = 0
     requested: int = 0
     granted: int = 0
+    need: int = 0  # the costs in the cases' own economy, over the cycle's years
 
     @property
     def has_money(self) -> bool:
@@ -46,7 +53,7 @@ class UtilisationRow:
         return round(self.committed * 100 / self.capacity)
 
 
-def _rows(items, case_ids_by_key, money):
+def _rows(items, case_ids_by_key, money, need):
     rows = []
     for key, label in items:
         ids = case_ids_by_key.get(key, set())
@@ -57,6 +64,7 @@ def _rows(items, case_ids_by_key, money):
                 cases=len(ids),
                 requested=sum(money[i][0] for i in ids),
                 granted=sum(money[i][1] for i in ids),
+                need=sum(need[i] for i in ids),
             )
         )
     return rows
@@ -74,9 +82,19 @@ def portfolio_glance(user, cycle) -> dict:
                 "principle_links",
                 queryset=CasePrinciple.objects.exclude(justification=""),
             ),
+            "economy_lines",
         )
         .order_by("pk")
     )
+    cost_kinds = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER)
+    need = {
+        case.pk: sum(
+            line.amount
+            for line in case.economy_lines.all()
+            if line.kind in cost_kinds and line.year in cycle.out_years
+        )
+        for case in cases
+    }
     ids = [c.pk for c in cases]
     money: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     by_channel: dict[int, list[int]] = defaultdict(lambda: [0, 0])
@@ -110,6 +128,7 @@ def portfolio_glance(user, cycle) -> dict:
         [(t.pk, str(t)) for t in Theme.objects.order_by("-strategy__starts_year", "number")],
         themes_of,
         money,
+        need,
     )
     channels = list(FinancingChannel.objects.order_by("kind"))
     channel_rows = [
@@ -147,6 +166,7 @@ def portfolio_glance(user, cycle) -> dict:
             cases=states.get(state.value, 0),
             requested=sum(money[c.pk][0] for c in cases if c.state == state),
             granted=sum(money[c.pk][1] for c in cases if c.state == state),
+            need=sum(need[c.pk] for c in cases if c.state == state),
         )
         for state in CaseState
     ]
@@ -166,6 +186,7 @@ def portfolio_glance(user, cycle) -> dict:
         cases=len(cases),
         requested=sum(m[0] for m in money.values()),
         granted=sum(m[1] for m in money.values()),
+        need=sum(need.values()),
     )
     return {
         "themes": themes,
@@ -174,12 +195,19 @@ def portfolio_glance(user, cycle) -> dict:
             [(p.pk, f"{p.number}. {p.name}") for p in Principle.objects.order_by("number")],
             principles_of,
             money,
+            need,
         ),
         "potentials": _rows(
-            [(p.pk, p.name) for p in Potential.objects.order_by("number")], potentials_of, money
+            [(p.pk, p.name) for p in Potential.objects.order_by("number")],
+            potentials_of,
+            money,
+            need,
         ),
         "departments": _rows(
-            [(d.pk, d.name) for d in Department.objects.order_by("name")], departments_of, money
+            [(d.pk, d.name) for d in Department.objects.order_by("name")],
+            departments_of,
+            money,
+            need,
         ),
         "channels": channel_rows,
         "years": year_rows,
@@ -194,8 +222,8 @@ def chart_data(rows, title: str) -> dict:
     return {
         "title": title,
         "labels": [r.label for r in rows],
-        "requested": [round(r.requested / 1000) for r in rows],
+        "need": [round(r.need / 1000) for r in rows],
         "granted": [round(r.granted / 1000) for r in rows],
-        "requestedLabel": _("Requested (1.000 kr.)"),
+        "needLabel": _("Investment need (1.000 kr.)"),
         "grantedLabel": _("Granted (1.000 kr.)"),
     }

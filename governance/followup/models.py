@@ -15,12 +15,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
 class Season(models.TextChoices):
-    MAY = "may", _("May")
-    NOVEMBER = "november", _("November")
+    # With a context: plain "May" is Django's month name, which Danish writes in lower case.
+    MAY = "may", pgettext_lazy("follow-up round", "May")
+    NOVEMBER = "november", pgettext_lazy("follow-up round", "November")
 
 
 class Light(models.TextChoices):

@@ -1,5 +1,5 @@
 /* The portfolio at a glance: bar charts from the json_script data next to each canvas.
-   Requested is drawn as an outline and granted as a filled bar, so the two series
+   The investment need is drawn as an outline and granted as a filled bar, so the two series
    differ by shape as well as colour; the tables under the charts hold the numbers. */
 (function () {
   "use strict";
@@ -14,8 +14,8 @@
         labels: data.labels,
         datasets: [
           {
-            label: data.requestedLabel,
-            data: data.requested,
+            label: data.needLabel,
+            data: data.need,
             backgroundColor: "rgba(255, 255, 255, 0)",
             borderColor: "#1a1a1a",
             borderWidth: 2
