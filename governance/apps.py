@@ -20,3 +20,7 @@ class GovernanceConfig(AppConfig):
         from .commonfirst.views import case_page_context as common_first_context
 
         register_case_page_context(common_first_context)
+
+        from .followup.views import case_page_context as followup_context
+
+        register_case_page_context(followup_context)

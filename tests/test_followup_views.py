@@ -194,3 +194,9 @@ def test_the_list_runs_a_constant_number_of_queries(client, staff, secretariat, 
         approved_case(department=department, cycle=cycle, title=f"Flere {i}")
     open_round(secretariat, year=2028, season="november")
     assert _count(client, reverse("governance:followup-list")) == n_small
+
+
+def test_the_case_page_shows_the_cases_reports_with_their_lights(client, staff, outsider, report):
+    body = get(client, staff, report.case.get_absolute_url()).content.decode()
+    assert 'id="followup-heading"' in body and report.get_absolute_url() in body
+    assert "kk-light--" in body

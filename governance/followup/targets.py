@@ -63,6 +63,12 @@ def realised_gains(department) -> int:
     return int(total or 0)
 
 
+def _decimal(value) -> str:
+    """80 → "80", 3.90 → "3,9": no exponent, Danish decimal comma."""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", ",")
+
+
 def _mio(value) -> str:
     return format_number(int((Decimal(value) / 1_000_000).quantize(Decimal(1), ROUND_HALF_UP)))
 
@@ -78,9 +84,9 @@ def _target_text(metric) -> str:
             else _("%(low)s mio. kr.") % {"low": _mio(low)}
         )
     elif metric.unit == "percent":
-        text = _("%(low)s %%") % {"low": low.normalize()}
+        text = _("%(low)s %%") % {"low": _decimal(low)}
     else:
-        text = str(low.normalize())
+        text = _decimal(low)
     if metric.due_year:
         text = _("%(target)s by %(year)s") % {"target": text, "year": metric.due_year}
     return text
@@ -98,7 +104,7 @@ def target_statuses(strategy, entries: dict[int, TargetEntry]) -> list[TargetSta
                     value=value,
                     value_text=(
                         _("%(share)s %% (%(green)s of %(total)s cases)")
-                        % {"share": value.normalize(), "green": green, "total": total}
+                        % {"share": _decimal(value), "green": green, "total": total}
                         if total
                         else _("No approved investments yet")
                     ),
@@ -129,8 +135,7 @@ def target_statuses(strategy, entries: dict[int, TargetEntry]) -> list[TargetSta
                     metric=metric,
                     value=entry.value if entry else None,
                     value_text=(
-                        _("%(value)s (%(round)s)") % {"value": entry.value.normalize(),
-                                                     "round": entry.round}
+                        _("%(value)s (%(round)s)") % {"value": _decimal(entry.value), "round": entry.round}
                         if entry
                         else _("Not entered yet")
                     ),

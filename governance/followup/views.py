@@ -332,3 +332,13 @@ def portfolio_glance_view(request):
             "chart-years": chart_data(glance["years"], _("Money per year")),
         }
     return render(request, "governance/followup/portfolio_glance.html", context)
+
+
+def case_page_context(user, case) -> dict:
+    """The case's follow-up reports on its case page (registered in governance.apps)."""
+    if case.state not in (*services.FOLLOWED_STATES, "completed"):
+        return {}
+    reports = permissions.reports_visible_to(user, FollowUpReport.objects.filter(case=case))
+    figures = reports_with_figures(reports)
+    figures.sort(key=lambda f: f.report.round.sort_key, reverse=True)
+    return {"followup_figures": figures}
