@@ -166,7 +166,9 @@ class DepartmentStrategy(models.Model):
 
 
 class TargetKind(models.TextChoices):
-    GREEN_SHARE = "green_share", _("Computed: share of new approved investments with green requirements")
+    GREEN_SHARE = "green_share", _(
+        "Computed: share of new approved investments with green requirements"
+    )
     REALISED_GAINS = "realised_gains", _("Computed: efficiency gains realised to date")
     ENTERED = "entered", _("Entered per follow-up round")
 
@@ -191,7 +193,9 @@ class TargetMetric(models.Model):
     kind = models.CharField(_("how it is measured"), max_length=20, choices=TargetKind.choices)
     unit = models.CharField(_("unit"), max_length=10, choices=TargetUnit.choices)
     # A range ("45–50 mio. kr.") has both; a single target only the low end.
-    target_low = models.DecimalField(_("target"), max_digits=14, decimal_places=2, null=True, blank=True)
+    target_low = models.DecimalField(
+        _("target"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
     target_high = models.DecimalField(
         _("target, upper end"), max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -238,7 +242,9 @@ class SignatureProject(models.Model):
             models.UniqueConstraint(
                 fields=["strategy", "number"],
                 name="signatureproject_unique_number",
-                violation_error_message=_("The strategy already has a signature project with this number."),
+                violation_error_message=_(
+                    "The strategy already has a signature project with this number."
+                ),
             )
         ]
 

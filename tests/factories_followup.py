@@ -9,15 +9,26 @@ from portfolio.models import CaseEconomyLine, CaseState, EconomyKind
 from .factories import InvestmentCaseFactory
 
 
-def approved_case(*, department, cycle, title="Digital selvbetjening", state=CaseState.APPROVED,
-                  costs=None, gains=None, **kwargs):
+def approved_case(
+    *,
+    department,
+    cycle,
+    title="Digital selvbetjening",
+    state=CaseState.APPROVED,
+    costs=None,
+    gains=None,
+    **kwargs,
+):
     """An approved case with investment (and gains) in its economy: 2027–2028 by default."""
     case = InvestmentCaseFactory(
         department=department, cycle=cycle, title=title, state=state, **kwargs
     )
-    for year, amount in (costs if costs is not None else {2027: 6_000_000, 2028: 4_000_000}).items():
-        CaseEconomyLine.objects.create(case=case, kind=EconomyKind.INVESTMENT, year=year,
-                                       amount=amount)
+    for year, amount in (
+        costs if costs is not None else {2027: 6_000_000, 2028: 4_000_000}
+    ).items():
+        CaseEconomyLine.objects.create(
+            case=case, kind=EconomyKind.INVESTMENT, year=year, amount=amount
+        )
     for year, amount in (gains or {}).items():
         CaseEconomyLine.objects.create(case=case, kind=EconomyKind.GAIN, year=year, amount=-amount)
     return case

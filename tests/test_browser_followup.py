@@ -35,26 +35,48 @@ def log_in(browser, live_server, user):
 def data(db, secretariat, staff, outsider, department, other_department, cycle):
     theme = ThemeFactory(name="Arbejdskraft", number=1)
     chans = channels()
-    case = approved_case(department=department, cycle=cycle, title="AI til resumé",
-                         gains={2027: 1_000_000})
+    case = approved_case(
+        department=department, cycle=cycle, title="AI til resumé", gains={2027: 1_000_000}
+    )
     case.themes.add(theme)
-    AllocationFactory(case=case, channel=chans["frame"], year=2027, requested=6_000_000,
-                      granted=6_000_000)
+    AllocationFactory(
+        case=case, channel=chans["frame"], year=2027, requested=6_000_000, granted=6_000_000
+    )
     other = approved_case(department=other_department, cycle=cycle, title="Telemedicin")
     round_ = open_round(secretariat, year=2027, season="november")
-    fill(FollowUpReport.objects.get(round=round_, case=other), outsider,
-         expected_total=13_000_000, expected_completion=datetime.date(2029, 6, 1),
-         cost_override="yellow", cost_override_reason="Merudgiften er finansieret.")
-    strategy = DepartmentStrategy.objects.create(
-        department=department, name="Digitaliseringsstrategi for BIF 2025–2027",
-        starts_year=2025, ends_year=2027,
+    fill(
+        FollowUpReport.objects.get(round=round_, case=other),
+        outsider,
+        expected_total=13_000_000,
+        expected_completion=datetime.date(2029, 6, 1),
+        cost_override="yellow",
+        cost_override_reason="Merudgiften er finansieret.",
     )
-    TargetMetric.objects.create(strategy=strategy, order=1, name="Grønne krav",
-                                kind=TargetKind.GREEN_SHARE, unit="percent", target_low=80)
-    InvestmentCaseFactory(department=other_department, cycle=cycle, state="submitted",
-                          title="AI til resumé af samtaler")
-    return {"round": round_, "case": case,
-            "report": FollowUpReport.objects.get(round=round_, case=case)}
+    strategy = DepartmentStrategy.objects.create(
+        department=department,
+        name="Digitaliseringsstrategi for BIF 2025–2027",
+        starts_year=2025,
+        ends_year=2027,
+    )
+    TargetMetric.objects.create(
+        strategy=strategy,
+        order=1,
+        name="Grønne krav",
+        kind=TargetKind.GREEN_SHARE,
+        unit="percent",
+        target_low=80,
+    )
+    InvestmentCaseFactory(
+        department=other_department,
+        cycle=cycle,
+        state="submitted",
+        title="AI til resumé af samtaler",
+    )
+    return {
+        "round": round_,
+        "case": case,
+        "report": FollowUpReport.objects.get(round=round_, case=case),
+    }
 
 
 def test_the_secretariats_pages_have_no_accessibility_violations(
@@ -81,8 +103,11 @@ def test_a_department_fills_in_and_submits_its_report_in_the_browser(
 ):
     report = data["report"]
     page = log_in(browser, live_server, staff)
-    for url in (reverse("governance:followup-list"), report.get_absolute_url(),
-                reverse("portfolio:department-plan", args=[department.code, cycle.budget_year])):
+    for url in (
+        reverse("governance:followup-list"),
+        report.get_absolute_url(),
+        reverse("portfolio:department-plan", args=[department.code, cycle.budget_year]),
+    ):
         page.goto(live_server.url + url)
         assert axe_violations(page) == [], url
     page.goto(live_server.url + reverse("governance:followup-report-edit", args=[report.pk]))

@@ -1,4 +1,4 @@
-""""Fælles først": the similarity finder (SQLite and PostgreSQL) and the cross-cutting marking."""
+""" "Fælles først": the similarity finder (SQLite and PostgreSQL) and the cross-cutting marking."""
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -22,7 +22,9 @@ def buf(db):
 @pytest.fixture
 def own_case(department, cycle):
     return InvestmentCaseFactory(
-        department=department, cycle=cycle, state=CaseState.DRAFT,
+        department=department,
+        cycle=cycle,
+        state=CaseState.DRAFT,
         title="Digital pladsanvisning og automatisk tildeling af pladser",
         summary="Forældre søger plads digitalt, og pladserne tildeles automatisk.",
     )
@@ -31,7 +33,9 @@ def own_case(department, cycle):
 @pytest.fixture
 def twin(buf, cycle):
     return InvestmentCaseFactory(
-        department=buf, cycle=cycle, state=CaseState.SUBMITTED,
+        department=buf,
+        cycle=cycle,
+        state=CaseState.SUBMITTED,
         title="Digital pladsanvisning med automatisk tildeling",
         summary="Automatisk tildeling af pladser i dagtilbud.",
     )
@@ -40,7 +44,9 @@ def twin(buf, cycle):
 @pytest.fixture
 def unrelated(buf, cycle):
     return InvestmentCaseFactory(
-        department=buf, cycle=cycle, state=CaseState.SUBMITTED,
+        department=buf,
+        cycle=cycle,
+        state=CaseState.SUBMITTED,
         title="Sensorer til affaldsindsamling",
         summary="Sensorer i containerne melder, når de skal tømmes.",
     )
@@ -57,20 +63,29 @@ def test_it_finds_a_near_duplicate_of_another_department_and_not_an_unrelated_on
 
 
 def test_it_finds_a_reworded_title(department, buf, cycle):
-    mine = InvestmentCaseFactory(department=department, cycle=cycle,
-                                 title="Sensorer i affaldsspande")
-    theirs = InvestmentCaseFactory(department=buf, cycle=cycle, state=CaseState.QUALIFIED,
-                                   title="Sensorer til affaldsindsamling")
+    mine = InvestmentCaseFactory(
+        department=department, cycle=cycle, title="Sensorer i affaldsspande"
+    )
+    theirs = InvestmentCaseFactory(
+        department=buf,
+        cycle=cycle,
+        state=CaseState.QUALIFIED,
+        title="Sensorer til affaldsindsamling",
+    )
     assert found(mine) == [theirs]
 
 
 def test_it_looks_in_the_previous_cycle_but_not_further_back(own_case, twin, buf):
     previous = InvestmentCaseFactory(
-        department=buf, cycle=BudgetCycleFactory(budget_year=2026), state=CaseState.DEFERRED,
+        department=buf,
+        cycle=BudgetCycleFactory(budget_year=2026),
+        state=CaseState.DEFERRED,
         title="Digital pladsanvisning med automatisk tildeling af pladser",
     )
     InvestmentCaseFactory(
-        department=buf, cycle=BudgetCycleFactory(budget_year=2025), state=CaseState.REJECTED,
+        department=buf,
+        cycle=BudgetCycleFactory(budget_year=2025),
+        state=CaseState.REJECTED,
         title="Digital pladsanvisning med automatisk tildeling",
     )
     assert set(found(own_case)) == {twin, previous}
@@ -79,10 +94,18 @@ def test_it_looks_in_the_previous_cycle_but_not_further_back(own_case, twin, buf
 def test_it_ignores_the_same_department_and_other_departments_drafts(
     own_case, department, buf, cycle
 ):
-    InvestmentCaseFactory(department=department, cycle=cycle, state=CaseState.SUBMITTED,
-                          title="Digital pladsanvisning med automatisk tildeling")
-    InvestmentCaseFactory(department=buf, cycle=cycle, state=CaseState.DRAFT,
-                          title="Digital pladsanvisning med automatisk tildeling")
+    InvestmentCaseFactory(
+        department=department,
+        cycle=cycle,
+        state=CaseState.SUBMITTED,
+        title="Digital pladsanvisning med automatisk tildeling",
+    )
+    InvestmentCaseFactory(
+        department=buf,
+        cycle=cycle,
+        state=CaseState.DRAFT,
+        title="Digital pladsanvisning med automatisk tildeling",
+    )
     assert found(own_case) == []
 
 
@@ -118,8 +141,12 @@ def test_a_department_cannot_mark(staff, own_case, twin):
 
 
 def test_marking_a_third_case_joins_the_existing_candidate(secretariat, own_case, twin, cycle):
-    third = InvestmentCaseFactory(department=DepartmentFactory(code="SOF"), cycle=cycle,
-                                  state=CaseState.SUBMITTED, title="Pladsanvisning")
+    third = InvestmentCaseFactory(
+        department=DepartmentFactory(code="SOF"),
+        cycle=cycle,
+        state=CaseState.SUBMITTED,
+        title="Pladsanvisning",
+    )
     first = crosscutting_candidate_mark(actor=secretariat, case=own_case, other=twin)
     second = crosscutting_candidate_mark(actor=secretariat, case=third, other=twin)
     assert first == second and first.cases.count() == 3

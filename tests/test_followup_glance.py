@@ -16,13 +16,15 @@ URL = reverse("governance:portfolio-glance")
 
 
 def make_cases(n, cycle, theme, chans):
-    for i in range(n):
-        case = InvestmentCaseFactory(department=DepartmentFactory(), cycle=cycle,
-                                     state=CaseState.APPROVED)
+    for _ in range(n):
+        case = InvestmentCaseFactory(
+            department=DepartmentFactory(), cycle=cycle, state=CaseState.APPROVED
+        )
         case.themes.add(theme)
         case.potentials.add(PotentialFactory())
-        AllocationFactory(case=case, channel=chans["frame"], year=2027, requested=2_000_000,
-                          granted=1_000_000)
+        AllocationFactory(
+            case=case, channel=chans["frame"], year=2027, requested=2_000_000, granted=1_000_000
+        )
         AllocationFactory(case=case, channel=chans["pool"], year=2028, requested=500_000)
 
 

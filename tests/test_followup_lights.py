@@ -120,11 +120,17 @@ def test_benefits_light_is_green_when_nothing_was_planned_yet():
 
 
 def test_thresholds_are_the_rounds():
-    t = Thresholds(cost_red_percent=Decimal("20"), cost_red_amount=10**12,
-                   schedule_red_months=6, benefits_red_percent=Decimal("30"))
+    t = Thresholds(
+        cost_red_percent=Decimal("20"),
+        cost_red_amount=10**12,
+        schedule_red_months=6,
+        benefits_red_percent=Decimal("30"),
+    )
     assert cost_light(granted=GRANTED, expected=GRANTED + 900_000, t=t).light == Light.GREEN
-    assert schedule_light(approved=APPROVED, expected=RED_AT + datetime.timedelta(days=1),
-                          t=t).light == Light.YELLOW
+    assert (
+        schedule_light(approved=APPROVED, expected=RED_AT + datetime.timedelta(days=1), t=t).light
+        == Light.YELLOW
+    )
     assert benefits_light(planned=PLANNED, realised=PLANNED - 500_000, t=t).light == Light.GREEN
 
 

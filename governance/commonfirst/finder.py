@@ -1,4 +1,4 @@
-""""Fælles først", checked: similar cases of other departments in this or the previous cycle.
+""" "Fælles først", checked: similar cases of other departments in this or the previous cycle.
 
 On PostgreSQL: trigram similarity of the titles (pg_trgm) or a full-text match
 of the title's words in the other case's title and summary (Danish

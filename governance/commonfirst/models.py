@@ -1,4 +1,4 @@
-""""Fælles først" (principle 1): cases that the secretariat marks as one cross-cutting candidate."""
+"""Fælles først (principle 1): cases the secretariat marks as one cross-cutting candidate."""
 
 from django.db import models
 from django.utils import timezone

@@ -21,9 +21,7 @@ def crosscutting_candidate_mark(*, actor, case, other, note: str = "") -> CrossC
     if not is_secretariat(actor):
         raise PermissionDenied
     with transaction.atomic():
-        cases = list(
-            InvestmentCase.objects.select_for_update().filter(pk__in=[case.pk, other.pk])
-        )
+        cases = list(InvestmentCase.objects.select_for_update().filter(pk__in=[case.pk, other.pk]))
         if len(cases) != 2 or cases[0].department_id == cases[1].department_id:
             raise ServiceError(_("Only cases of two different departments can be marked together."))
         existing = list(

@@ -119,7 +119,9 @@ def evaluate(report: FollowUpReport) -> ReportFigures:
     )
     t = rules.Thresholds.of(report.round)
     computed = {
-        "cost": rules.cost_light(granted=figures.granted_total, expected=figures.expected_total, t=t),
+        "cost": rules.cost_light(
+            granted=figures.granted_total, expected=figures.expected_total, t=t
+        ),
         "schedule": rules.schedule_light(
             approved=figures.approved_date, expected=figures.expected_date, t=t
         ),

@@ -57,18 +57,24 @@ class RoundForm(forms.Form):
     deadline = DanishDateField(label=_("Deadline for the reports"))
     cost_red_percent = forms.DecimalField(
         label=_("Cost: red when the expected total exceeds the granted by more than (%)"),
-        min_value=Decimal("0"), max_digits=5, decimal_places=2, initial=Decimal("10"),
+        min_value=Decimal("0"),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal("10"),
     )
-    cost_red_amount = AmountField(
-        label=_("Cost: … or by more than (kr.)"), initial=5_000_000
-    )
+    cost_red_amount = AmountField(label=_("Cost: … or by more than (kr.)"), initial=5_000_000)
     schedule_red_months = forms.IntegerField(
         label=_("Schedule: red when more than this many months late"),
-        min_value=0, max_value=60, initial=3,
+        min_value=0,
+        max_value=60,
+        initial=3,
     )
     benefits_red_percent = forms.DecimalField(
         label=_("Benefits: red when the realised gains are more than this far behind the plan (%)"),
-        min_value=Decimal("0"), max_digits=5, decimal_places=2, initial=Decimal("10"),
+        min_value=Decimal("0"),
+        max_digits=5,
+        decimal_places=2,
+        initial=Decimal("10"),
     )
 
     def __init__(self, *args, with_period=True, **kwargs):

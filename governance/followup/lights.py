@@ -127,7 +127,4 @@ def benefits_light(*, planned: int, realised: int, t: Thresholds) -> LightResult
         return LightResult(
             Light.YELLOW, _("Realised %(realised)s of the planned %(planned)s") % values
         )
-    return LightResult(
-        Light.GREEN, _("Realised %(realised)s of the planned %(planned)s") % values
-    )
-
+    return LightResult(Light.GREEN, _("Realised %(realised)s of the planned %(planned)s") % values)

@@ -100,8 +100,10 @@ class FollowUpRound(models.Model):
     @property
     def as_of(self) -> datetime.date:
         """The day the round reports on: the end of May or of November."""
-        return datetime.date(self.year, 5, 31) if self.season == Season.MAY else datetime.date(
-            self.year, 11, 30
+        return (
+            datetime.date(self.year, 5, 31)
+            if self.season == Season.MAY
+            else datetime.date(self.year, 11, 30)
         )
 
     @property
@@ -218,7 +220,9 @@ class FollowUpReport(models.Model):
     expected_completion = models.DateField(_("expected completion date"), null=True, blank=True)
     milestones = models.TextField(_("milestones reached"), blank=True)
     risks = models.TextField(_("risks"), blank=True)
-    needs_from_circle = models.TextField(_("what is needed from the IT directors' circle"), blank=True)
+    needs_from_circle = models.TextField(
+        _("what is needed from the IT directors' circle"), blank=True
+    )
     cost_override = models.CharField(
         _("cost light set by the department"), max_length=10, choices=Light.choices, blank=True
     )
@@ -226,7 +230,9 @@ class FollowUpReport(models.Model):
     schedule_override = models.CharField(
         _("schedule light set by the department"), max_length=10, choices=Light.choices, blank=True
     )
-    schedule_override_reason = models.TextField(_("justification for the schedule light"), blank=True)
+    schedule_override_reason = models.TextField(
+        _("justification for the schedule light"), blank=True
+    )
     benefits_override = models.CharField(
         _("benefits light set by the department"), max_length=10, choices=Light.choices, blank=True
     )
@@ -281,9 +287,10 @@ class FollowUpReport(models.Model):
         # An override of a computed light is only allowed with a written justification.
         problems = {}
         for aspect in ("cost", "schedule", "benefits"):
-            if getattr(self, f"{aspect}_override") and not getattr(
-                self, f"{aspect}_override_reason"
-            ).strip():
+            if (
+                getattr(self, f"{aspect}_override")
+                and not getattr(self, f"{aspect}_override_reason").strip()
+            ):
                 problems[f"{aspect}_override_reason"] = _(
                     "Explain why the department sets another light than the computed one."
                 )
@@ -337,7 +344,10 @@ class TargetEntry(models.Model):
         verbose_name=_("target"),
     )
     round = models.ForeignKey(
-        FollowUpRound, on_delete=models.PROTECT, related_name="target_entries", verbose_name=_("round")
+        FollowUpRound,
+        on_delete=models.PROTECT,
+        related_name="target_entries",
+        verbose_name=_("round"),
     )
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
     source = models.CharField(_("source"), max_length=300)

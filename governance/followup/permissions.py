@@ -41,10 +41,7 @@ def can_edit_report(user, report: FollowUpReport) -> bool:
 
 def can_submit_report(user, report: FollowUpReport) -> bool:
     """The department's IT lead submits the report on the department's behalf."""
-    return (
-        can_edit_report(user, report)
-        and user.has_role(Role.DEPARTMENT_IT_LEAD)
-    )
+    return can_edit_report(user, report) and user.has_role(Role.DEPARTMENT_IT_LEAD)
 
 
 def reports_visible_to(user, queryset=None):

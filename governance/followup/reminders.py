@@ -57,9 +57,7 @@ def send_followup_reminders(today: datetime.date | None = None) -> list[Notifica
             for user in department_users([department_id]):
                 created.append(_notify(user, due))
             # last_reminded_on is bookkeeping, excluded from the history.
-            FollowUpReport.objects.filter(pk__in=[r.pk for r in due]).update(
-                last_reminded_on=today
-            )
+            FollowUpReport.objects.filter(pk__in=[r.pk for r in due]).update(last_reminded_on=today)
     return created
 
 

@@ -6,18 +6,19 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Sum
 from django.utils.translation import gettext as _
 
+from financing.models import Allocation
 from portfolio.models import CaseEconomyLine
 
 from .evaluation import SEVERITY, ReportFigures, evaluate
 from .models import FollowUpReport, FollowUpReportYear
 
-from financing.models import Allocation
-
 
 def reports_with_figures(queryset) -> list[ReportFigures]:
     """Evaluate every report of ``queryset`` in a constant number of queries."""
     reports = (
-        queryset.select_related("round", "baseline", "department", "case__cycle", "case__department")
+        queryset.select_related(
+            "round", "baseline", "department", "case__cycle", "case__department"
+        )
         .prefetch_related(
             Prefetch("years", queryset=FollowUpReportYear.objects.order_by("year")),
             Prefetch("case__economy_lines", queryset=CaseEconomyLine.objects.order_by()),
@@ -87,8 +88,9 @@ def round_summary(round_) -> RoundSummary:
         channel = main_channel.get(f.report.case_id, _("No grant recorded"))
         channels.setdefault(channel, TotalsRow(label=channel)).add(f)
         total.add(f)
-    ordered = sorted(figures, key=lambda f: (SEVERITY[f.worst], f.report.department.name,
-                                             f.report.case.title))
+    ordered = sorted(
+        figures, key=lambda f: (SEVERITY[f.worst], f.report.department.name, f.report.case.title)
+    )
     counts = {aspect: defaultdict(int) for aspect in ("cost", "schedule", "benefits")}
     for f in figures:
         for light in f.lights:

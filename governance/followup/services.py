@@ -296,7 +296,6 @@ def case_rebaseline(
     return baseline
 
 
-
 def target_entry_set(*, actor, metric, round_: FollowUpRound, value, source: str):
     """The department (or the secretariat) enters a target's value for a round, with its source."""
     from strategy.models import TargetKind
@@ -312,10 +311,9 @@ def target_entry_set(*, actor, metric, round_: FollowUpRound, value, source: str
     if metric.kind != TargetKind.ENTERED:
         raise ServiceError(_("This target is computed; it cannot be entered."))
     with transaction.atomic():
-        entry = (
-            TargetEntry.objects.select_for_update().filter(metric=metric, round=round_).first()
-            or TargetEntry(metric=metric, round=round_, entered_by=actor)
-        )
+        entry = TargetEntry.objects.select_for_update().filter(
+            metric=metric, round=round_
+        ).first() or TargetEntry(metric=metric, round=round_, entered_by=actor)
         entry.value, entry.source, entry.entered_by = value, source.strip(), actor
         entry.entered_at = timezone.now()
         _save(entry, actor)

@@ -109,9 +109,13 @@ def target_statuses(strategy, entries: dict[int, TargetEntry]) -> list[TargetSta
                         else _("No approved investments yet")
                     ),
                     target_text=_target_text(metric),
-                    basis=_("Computed from the department's approved cases in Budget %(first)s–%(last)s.")
+                    basis=_(
+                        "Computed from the department's approved cases "
+                        "in Budget %(first)s–%(last)s."
+                    )
                     % {"first": strategy.starts_year, "last": strategy.ends_year},
-                    met=None if value is None or metric.target_low is None
+                    met=None
+                    if value is None or metric.target_low is None
                     else value >= metric.target_low,
                 )
             )
@@ -121,11 +125,11 @@ def target_statuses(strategy, entries: dict[int, TargetEntry]) -> list[TargetSta
                 TargetStatus(
                     metric=metric,
                     value=Decimal(gains),
-                    value_text=_("%(amount)s kr. realised to date") % {"amount": format_number(gains)},
+                    value_text=_("%(amount)s kr. realised to date")
+                    % {"amount": format_number(gains)},
                     target_text=_target_text(metric),
                     basis=_("Computed from the cases' latest submitted follow-up reports."),
-                    met=None if metric.target_low is None or gains < metric.target_low
-                    else True,
+                    met=None if metric.target_low is None or gains < metric.target_low else True,
                 )
             )
         else:
@@ -135,7 +139,8 @@ def target_statuses(strategy, entries: dict[int, TargetEntry]) -> list[TargetSta
                     metric=metric,
                     value=entry.value if entry else None,
                     value_text=(
-                        _("%(value)s (%(round)s)") % {"value": _decimal(entry.value), "round": entry.round}
+                        _("%(value)s (%(round)s)")
+                        % {"value": _decimal(entry.value), "round": entry.round}
                         if entry
                         else _("Not entered yet")
                     ),

@@ -55,9 +55,7 @@ def followup_list(request):
         )
     own = []
     if is_department_user(user):
-        own = reports_with_figures(
-            FollowUpReport.objects.filter(department_id=user.department_id)
-        )
+        own = reports_with_figures(FollowUpReport.objects.filter(department_id=user.department_id))
         own.sort(key=lambda f: (-f.report.round.year, f.report.round.season != Season.NOVEMBER))
     return render(
         request,
@@ -236,7 +234,8 @@ def case_rebaseline(request, case_pk):
     )
     baseline = case.followup_baselines.order_by("-created_at", "-pk").first()
     years = sorted(
-        set(case.cycle.out_years) | ({int(y) for y in baseline.granted_by_year} if baseline else set())
+        set(case.cycle.out_years)
+        | ({int(y) for y in baseline.granted_by_year} if baseline else set())
     )
     form = RebaselineForm(request.POST or None, years=years, baseline=baseline)
     if request.method == "POST" and form.is_valid():

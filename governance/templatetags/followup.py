@@ -9,6 +9,8 @@ from governance.followup.targets import department_strategy_context
 register = template.Library()
 
 
-@register.inclusion_tag("governance/followup/partials/_department_strategy.html", takes_context=True)
+@register.inclusion_tag(
+    "governance/followup/partials/_department_strategy.html", takes_context=True
+)
 def department_strategy(context, department):
     return department_strategy_context(context["request"].user, department)

@@ -46,34 +46,71 @@ BUILDING = "Digital byggesagsbehandling med 3D-modeller"
 # of the year's planned gains.
 REPORTS = {
     (Season.MAY, 2027): {
-        AI: dict(cost=0.95, delay=0, spent=0.3, realised=1.0,
-                 status="Udbud gennemført; leverandøren er i gang med første version.",
-                 milestones="Kontrakt underskrevet; pilot i to jobcentre planlagt."),
-        REHAB: dict(cost=1.07, delay=0, spent=0.4, realised=1.0,
-                    status="Licenser og udstyr er dyrere end ventet.",
-                    risks="Prisstigninger på udstyr."),
-        SENSORS: dict(cost=1.0, delay=152, spent=0.4, realised=1.0,
-                      status="Leverandøren er forsinket med sensorerne.",
-                      risks="Leverandørens leveringstid.",
-                      needs="Hjælp til dialog med leverandøren på tværs af forvaltninger."),
-        BUILDING: dict(cost=1.2, delay=0, spent=0.5, realised=1.0,
-                       status="3D-modellerne kræver mere integration end budgetteret.",
-                       override=("cost", Light.YELLOW,
-                                 "Merudgiften dækkes af TMF's egen ramme, "
-                                 "jf. direktionens beslutning.")),
+        AI: dict(
+            cost=0.95,
+            delay=0,
+            spent=0.3,
+            realised=1.0,
+            status="Udbud gennemført; leverandøren er i gang med første version.",
+            milestones="Kontrakt underskrevet; pilot i to jobcentre planlagt.",
+        ),
+        REHAB: dict(
+            cost=1.07,
+            delay=0,
+            spent=0.4,
+            realised=1.0,
+            status="Licenser og udstyr er dyrere end ventet.",
+            risks="Prisstigninger på udstyr.",
+        ),
+        SENSORS: dict(
+            cost=1.0,
+            delay=152,
+            spent=0.4,
+            realised=1.0,
+            status="Leverandøren er forsinket med sensorerne.",
+            risks="Leverandørens leveringstid.",
+            needs="Hjælp til dialog med leverandøren på tværs af forvaltninger.",
+        ),
+        BUILDING: dict(
+            cost=1.2,
+            delay=0,
+            spent=0.5,
+            realised=1.0,
+            status="3D-modellerne kræver mere integration end budgetteret.",
+            override=(
+                "cost",
+                Light.YELLOW,
+                "Merudgiften dækkes af TMF's egen ramme, jf. direktionens beslutning.",
+            ),
+        ),
     },
     (Season.NOVEMBER, 2027): {
-        AI: dict(cost=0.95, delay=59, spent=0.9, realised=0.6,
-                 status="Pilot i gang; udrulningen er skubbet to måneder.",
-                 milestones="Pilot i to jobcentre.",
-                 risks="Gevinsterne kommer senere end planlagt, fordi udrulningen er skubbet."),
+        AI: dict(
+            cost=0.95,
+            delay=59,
+            spent=0.9,
+            realised=0.6,
+            status="Pilot i gang; udrulningen er skubbet to måneder.",
+            milestones="Pilot i to jobcentre.",
+            risks="Gevinsterne kommer senere end planlagt, fordi udrulningen er skubbet.",
+        ),
         REHAB: None,
-        SENSORS: dict(cost=1.0, delay=0, spent=0.95, realised=0.975,
-                      status="Sensorerne er leveret; indsamlingen er omlagt i to bydele.",
-                      milestones="Alle sensorer monteret."),
-        BUILDING: dict(cost=1.22, delay=0, spent=0.9, realised=1.0,
-                       status="Integrationen er færdig; merudgiften står ved magt.",
-                       needs="Kredsens stillingtagen til finansieringen af merudgiften."),
+        SENSORS: dict(
+            cost=1.0,
+            delay=0,
+            spent=0.95,
+            realised=0.975,
+            status="Sensorerne er leveret; indsamlingen er omlagt i to bydele.",
+            milestones="Alle sensorer monteret.",
+        ),
+        BUILDING: dict(
+            cost=1.22,
+            delay=0,
+            spent=0.9,
+            realised=1.0,
+            status="Integrationen er færdig; merudgiften står ved magt.",
+            needs="Kredsens stillingtagen til finansieringen af merudgiften.",
+        ),
     },
 }
 REBASELINE = dict(
@@ -183,22 +220,49 @@ BIF_STRATEGY = dict(
     ),
 )
 BIF_TARGETS = [
-    dict(order=1, name="Overordnet tilfredshed med digitale løsninger blandt borgere og virksomheder",
-         kind=TargetKind.ENTERED, unit="score", target_low=None, target_high=None, due_year=2027,
-         description="Måles ved en pulsmåling blandt borgere og virksomheder (skala 1–5)."),
-    dict(order=2, name="Effektiviseringer som resultat af digitalisering",
-         kind=TargetKind.REALISED_GAINS, unit="kroner", target_low=Decimal(45_000_000),
-         target_high=Decimal(50_000_000), due_year=2030,
-         description="45–50 mio. kr. i effektiviseringer frem til 2030."),
-    dict(order=3, name="Grønne krav til nye digitale investeringer",
-         kind=TargetKind.GREEN_SHARE, unit="percent", target_low=Decimal(80), target_high=None,
-         due_year=2027, description="Grønne krav til 80 % af nye digitale investeringer."),
+    dict(
+        order=1,
+        name="Overordnet tilfredshed med digitale løsninger blandt borgere og virksomheder",
+        kind=TargetKind.ENTERED,
+        unit="score",
+        target_low=None,
+        target_high=None,
+        due_year=2027,
+        description="Måles ved en pulsmåling blandt borgere og virksomheder (skala 1–5).",
+    ),
+    dict(
+        order=2,
+        name="Effektiviseringer som resultat af digitalisering",
+        kind=TargetKind.REALISED_GAINS,
+        unit="kroner",
+        target_low=Decimal(45_000_000),
+        target_high=Decimal(50_000_000),
+        due_year=2030,
+        description="45–50 mio. kr. i effektiviseringer frem til 2030.",
+    ),
+    dict(
+        order=3,
+        name="Grønne krav til nye digitale investeringer",
+        kind=TargetKind.GREEN_SHARE,
+        unit="percent",
+        target_low=Decimal(80),
+        target_high=None,
+        due_year=2027,
+        description="Grønne krav til 80 % af nye digitale investeringer.",
+    ),
 ]
 BIF_PROJECTS = [
-    (1, "Fremtidens digitale jobunivers i Københavns Kommune",
-     ["Fremtidens digitale jobunivers i Københavns Kommune", AI]),
+    (
+        1,
+        "Fremtidens digitale jobunivers i Københavns Kommune",
+        ["Fremtidens digitale jobunivers i Københavns Kommune", AI],
+    ),
     (2, "Klargøring af digital infrastruktur", ["Klargøring af digital infrastruktur"]),
-    (3, "Løft af BIFs digitale kompetencer og kultur", ["Løft af BIFs digitale kompetencer og kultur"]),
+    (
+        3,
+        "Løft af BIFs digitale kompetencer og kultur",
+        ["Løft af BIFs digitale kompetencer og kultur"],
+    ),
 ]
 
 
@@ -219,15 +283,20 @@ def _bif_strategy(log) -> None:
     if bif is None:
         return
     strategy = _upsert(
-        DepartmentStrategy, {"department": bif, "name": BIF_STRATEGY["name"]},
+        DepartmentStrategy,
+        {"department": bif, "name": BIF_STRATEGY["name"]},
         {k: v for k, v in BIF_STRATEGY.items() if k != "name"},
     )
     for target in BIF_TARGETS:
-        _upsert(TargetMetric, {"strategy": strategy, "order": target["order"]},
-                {k: v for k, v in target.items() if k != "order"})
+        _upsert(
+            TargetMetric,
+            {"strategy": strategy, "order": target["order"]},
+            {k: v for k, v in target.items() if k != "order"},
+        )
     for number, name, titles in BIF_PROJECTS:
-        project = _upsert(SignatureProject, {"strategy": strategy, "number": number},
-                          {"name": name})
+        project = _upsert(
+            SignatureProject, {"strategy": strategy, "number": number}, {"name": name}
+        )
         cases = list(InvestmentCase.objects.filter(department=bif, title__in=titles))
         missing = [c for c in cases if not project.cases.filter(pk=c.pk).exists()]
         if missing:
