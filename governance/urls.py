@@ -1,7 +1,8 @@
 """The process: the annual cycle and the case workflow (namespace "governance")."""
 
-from django.urls import path
+from django.urls import include, path
 
+from governance.commonfirst import views as common_first
 from governance.views import (
     audit,
     cycles,
@@ -58,6 +59,12 @@ urlpatterns = [
         "prioritering/<int:cycle_pk>/offentliggoer/",
         prioritisation.prioritisation_publish_view,
         name="prioritisation-publish",
+    ),
+    path("opfoelgning/", include("governance.followup.urls")),
+    path(
+        "faelles-foerst/<int:pk>/<int:other_pk>/",
+        common_first.mark_crosscutting,
+        name="mark-crosscutting",
     ),
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),

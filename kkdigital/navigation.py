@@ -49,6 +49,12 @@ NAVIGATION: list[NavItem] = [
         "financing:overview",
         roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
     ),
+    NavItem(_("Follow-up"), "governance:followup-list"),
+    NavItem(
+        _("Portfolio"),
+        "governance:portfolio-glance",
+        roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
+    ),
     NavItem(_("Audit log"), "governance:audit-log", roles=(Role.SECRETARIAT,)),
     NavItem(_("Budget cycles"), "governance:cycle-list", roles=(Role.SECRETARIAT,)),
     NavItem(_("Annual cycle"), "governance:annual-cycle"),

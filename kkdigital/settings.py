@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "simple_history",
     "import_export",
     "axes",
@@ -238,6 +239,10 @@ CELERY_BEAT_SCHEDULE: dict = {
     "retender-radar": {
         "task": "governance.tasks.retender_radar",
         "schedule": crontab(hour=6, minute=30),
+    },
+    "followup-report-reminders": {
+        "task": "governance.tasks.send_followup_reminders",
+        "schedule": crontab(hour=7, minute=10),
     },
 }
 

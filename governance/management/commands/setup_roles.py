@@ -22,6 +22,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "principle": ALL,
         "ambition": ALL,
         "potential": ALL,
+        "departmentstrategy": ALL,
+        "targetmetric": ALL,
+        "signatureproject": ALL,
     },
     "portfolio": {
         "department": ALL,
