@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 from governance.commonfirst import views as common_first
+from governance.notes.urls import urlpatterns as notes_urlpatterns
 from governance.views import (
     audit,
     cycles,
@@ -77,3 +78,4 @@ urlpatterns = [
         name="decide-case",
     ),
 ]
+urlpatterns += notes_urlpatterns

@@ -55,6 +55,11 @@ NAVIGATION: list[NavItem] = [
         "governance:portfolio-glance",
         roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
     ),
+    NavItem(
+        _("Budget notes"),
+        "governance:export-list",
+        roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
+    ),
     NavItem(_("Audit log"), "governance:audit-log", roles=(Role.SECRETARIAT,)),
     NavItem(_("Budget cycles"), "governance:cycle-list", roles=(Role.SECRETARIAT,)),
     NavItem(_("Annual cycle"), "governance:annual-cycle"),
