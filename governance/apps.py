@@ -16,3 +16,4 @@ class GovernanceConfig(AppConfig):
         from .actions import case_workflow_context
 
         register_case_page_context(case_workflow_context)
+        from .board import signals  # noqa: F401 (a qualified case goes onto the board)

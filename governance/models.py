@@ -389,3 +389,16 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.case}: {self.get_outcome_display()}"
+
+
+# The board and the plan live in their own sub-packages; importing them here
+# registers their models with the governance app.
+from governance.board.models import (  # noqa: E402,F401
+    Board,
+    BoardEntry,
+    BoardMove,
+    BoardPublication,
+    Criterion,
+    Score,
+)
+from governance.plans.models import PlanVersion, PlanVersionAmount, PlanVersionCase  # noqa: E402,F401

@@ -2,13 +2,14 @@
 
 from django.urls import path
 
+from governance.board.urls import urlpatterns as board_urls
+from governance.plans.urls import urlpatterns as plan_urls
 from governance.views import (
     audit,
     cycles,
     meetings,
     notifications,
     overview,
-    prioritisation,
     queue,
     workflow,
 )
@@ -16,6 +17,8 @@ from governance.views import (
 app_name = "governance"
 
 urlpatterns = [
+    *board_urls,
+    *plan_urls,
     path("aarshjul/", cycles.annual_cycle, name="annual-cycle"),
     path("cyklusser/", cycles.cycle_list, name="cycle-list"),
     path("cyklusser/opret/", cycles.cycle_create, name="cycle-create"),
@@ -40,22 +43,6 @@ urlpatterns = [
     path("revisionslog/", audit.audit_log, name="audit-log"),
     path("sager/<int:pk>/<slug:action>/", workflow.case_action, name="case-action"),
     path("kvalificering/", queue.qualification_queue, name="qualification-queue"),
-    path("prioritering/", prioritisation.prioritisation_page, name="prioritisation"),
-    path(
-        "prioritering/eksport.csv",
-        prioritisation.prioritisation_export,
-        name="prioritisation-export",
-    ),
-    path(
-        "prioritering/sager/<int:pk>/vurdering/",
-        prioritisation.assessment_edit,
-        name="assessment-edit",
-    ),
-    path(
-        "prioritering/<int:cycle_pk>/offentliggoer/",
-        prioritisation.prioritisation_publish_view,
-        name="prioritisation-publish",
-    ),
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),
     path("moeder/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
