@@ -7,6 +7,7 @@ financing overview"), and changes allocations only through financing's services.
 
 import importlib.util
 from collections import defaultdict
+from dataclasses import dataclass
 
 from governance.board.cutline import CutCase
 
@@ -30,21 +31,41 @@ def allocations_by_case(cases) -> dict[int, list]:
     return select(cases)
 
 
-def channel_year_totals(cycle) -> dict[tuple[int, int], object]:
+@dataclass
+class Total:
+    """The financing overview's numbers for one channel and year (the pool's rounds
+    added together)."""
+
+    channel: object
+    year: int
+    capacity: int = 0
+    requested: int = 0
+    recommended: int = 0
+    granted: int = 0
+    committed: int = 0
+    remaining: int = 0
+
+
+def channel_year_totals(cycle) -> dict[tuple[int, int], Total]:
     """The financing overview's rows by (channel id, year)."""
     if not money_available():
         return {}
     from financing.selectors import channel_year_totals as totals
 
-    return {(row.channel.pk, row.year): row for row in totals(cycle)}
+    result: dict[tuple[int, int], Total] = {}
+    for row in totals(cycle):
+        total = result.setdefault((row.channel.pk, row.year), Total(row.channel, row.year))
+        for name in ("capacity", "requested", "recommended", "granted", "committed", "remaining"):
+            setattr(total, name, getattr(total, name) + (getattr(row, name, 0) or 0))
+    return result
 
 
-def pool_result(case, rules=None):
+def pool_result(case, rules=None, allocations=None):
     if not money_available():
         return None
     from financing.selectors import pool_result as result
 
-    return result(case, rules)
+    return result(case, rules, allocations=allocations)
 
 
 def pool_rules(cycle):
@@ -56,11 +77,21 @@ def pool_rules(cycle):
 
 
 def counted(allocation) -> int:
-    """What a case counts on from one allocation on the board: the directors'
-    recommended amount once set, else what the department requested."""
+    """What a case counts on from one allocation on the board: the grant once
+    there is one, else the directors' recommended amount once set, else what the
+    department requested."""
+    if allocation.granted is not None:
+        return allocation.granted
     if allocation.recommended is not None:
         return allocation.recommended
     return allocation.requested or 0
+
+
+def committed(allocation) -> int:
+    """What the allocation holds of the capacity in the financing overview."""
+    if allocation.granted is not None:
+        return allocation.granted
+    return allocation.recommended or 0
 
 
 def cut_cases(entries, allocations: dict[int, list], excluded: set[int]) -> list[CutCase]:
@@ -78,8 +109,20 @@ def cut_cases(entries, allocations: dict[int, list], excluded: set[int]) -> list
     return result
 
 
-def capacities(totals: dict) -> dict[tuple[int, int], int]:
-    return {key: row.capacity or 0 for key, row in totals.items()}
+def capacities(totals: dict, entries, allocations: dict[int, list], inactive: set[int]):
+    """The capacity the board's cases share per (channel id, year): the channel's
+    capacity less what cases outside the board hold (other cycles' cases), so
+    that the board and the financing overview count the same money."""
+    on_board = defaultdict(int)
+    for entry in entries:
+        if entry.case_id in inactive:
+            continue
+        for allocation in allocations.get(entry.case_id, ()):
+            on_board[(allocation.channel_id, allocation.year)] += committed(allocation)
+    return {
+        key: (row.capacity or 0) - ((row.committed or 0) - on_board.get(key, 0))
+        for key, row in totals.items()
+    }
 
 
 def recommend(*, actor, case, channel, amounts: dict[int, int], override_reason: str = ""):

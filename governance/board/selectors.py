@@ -19,6 +19,13 @@ from governance.board.models import Board, BoardEntry, BoardRecommendation, Crit
 from portfolio.models import CaseState, Department, InvestmentCase
 
 DISAGREEMENT_SPREAD = 2
+# The states in which a case holds no money (as financing.selectors.INACTIVE_STATES).
+INACTIVE_STATES = (
+    CaseState.WITHDRAWN,
+    CaseState.REJECTED,
+    CaseState.NOT_RECOMMENDED,
+    CaseState.DEFERRED,
+)
 
 
 @dataclass
@@ -115,6 +122,7 @@ def _entries(cycle):
                 "case__participating_departments", queryset=Department.objects.order_by("code")
             ),
             "case__themes",
+            "case__economy_lines",
         )
         .order_by("rank")
     )
@@ -129,7 +137,6 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     criteria = criteria_for(cycle)
     weights = {c.pk: c.weight for c in criteria}
     entries = _entries(cycle)
-    case_ids = [e.case_id for e in entries]
     scores = defaultdict(list)
     for s in (
         Score.objects.filter(case__cycle=cycle)
@@ -141,10 +148,17 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     cases = [e.case for e in entries]
     allocations = money.allocations_by_case(cases) if cases else {}
     totals = money.channel_year_totals(cycle)
-    explicit_no = {
-        e.case_id for e in entries if e.recommendation == BoardRecommendation.NOT_RECOMMENDED
+    # Cases marked not recommended, or that no longer hold money, count nothing.
+    excluded = {
+        e.case_id
+        for e in entries
+        if e.recommendation == BoardRecommendation.NOT_RECOMMENDED
+        or e.case.state in INACTIVE_STATES
     }
-    lines = cut_lines(money.cut_cases(entries, allocations, explicit_no), money.capacities(totals))
+    lines = cut_lines(
+        money.cut_cases(entries, allocations, excluded),
+        money.capacities(totals, entries, allocations, excluded),
+    )
     channels = {c.pk: c for c in money.channels()} if (totals or allocations) else {}
     rules = money.pool_rules(cycle) if allocations else None
 
@@ -187,7 +201,7 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
             if line.straddling_case_id == case.pk and line.status.get(case.pk) == PARTIAL
         ]
         if row.allocations and money.money_available():
-            row.pool = _pool(case, row.allocations, rules)
+            row.pool = money.pool_result(case, rules, allocations=row.allocations)
         row.effective, row.effective_reason = effective_recommendation(entry, row, lines, channels)
         rows.append(row)
 
@@ -279,12 +293,6 @@ def _summary(years, lines, totals, channels, ranks):
             )
         result.append({"channel": channel, "short": short_name(channel), "cells": cells})
     return result
-
-
-def _pool(case, allocations, rules):
-    if not any(getattr(a.channel, "kind", "") == "pool" for a in allocations):
-        return None
-    return money.pool_result(case, rules)
 
 
 def effective_recommendation(entry, row, lines, channels) -> tuple[str, str]:
