@@ -232,6 +232,9 @@ class InvestmentCase(models.Model):
         verbose_name=_("carried over from"),
     )
     price_year = models.PositiveSmallIntegerField(_("price level (p/l)"))
+    # The budget-note code ("BI12"): the department's prefix and a number, given
+    # when the secretariat qualifies the case; unique within the cycle.
+    note_code = models.CharField(_("budget note code"), max_length=12, blank=True, editable=False)
     # Optimistic locking: every save through the services increments it.
     version = models.PositiveIntegerField(_("version"), default=1)
     created_by = models.ForeignKey(
@@ -254,6 +257,14 @@ class InvestmentCase(models.Model):
         verbose_name_plural = _("investment cases")
         ordering = ["-updated_at", "-pk"]
         indexes = [models.Index(fields=["cycle", "department", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "note_code"],
+                condition=~models.Q(note_code=""),
+                name="investmentcase_unique_note_code",
+                violation_error_message=_("Another case of the cycle has this budget note code."),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -360,6 +371,17 @@ class EconomyKind(models.TextChoices):
     GAIN = "gain", _("Gains")
 
 
+class Styringsomraade(models.TextChoices):
+    """KK budgets and grants operating (service) and capital (anlæg) money apart."""
+
+    SERVICE = "service", _("Service (operating)")
+    ANLAEG = "anlaeg", _("Capital (anlæg)")
+
+
+# The kinds of economy line that may be capital (anlæg); the others are service.
+ANLAEG_KINDS = ("investment", "retender")
+
+
 class CaseEconomyLine(models.Model):
     """One amount of a case's economy: a kind in a year, or the permanent effect.
 
@@ -376,6 +398,12 @@ class CaseEconomyLine(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EconomyKind.choices)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    styringsomraade = models.CharField(
+        _("styringsområde"),
+        max_length=10,
+        choices=Styringsomraade.choices,
+        default=Styringsomraade.SERVICE,
+    )
     amount = models.BigIntegerField(_("amount (kr.)"))
 
     history = HistoricalRecords()
@@ -386,13 +414,13 @@ class CaseEconomyLine(models.Model):
         ordering = ["case", "kind", models.F("year").asc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "kind", "year"],
+                fields=["case", "kind", "year", "styringsomraade"],
                 condition=models.Q(year__isnull=False),
                 name="economyline_unique_year",
                 violation_error_message=_("The case already has an amount of this kind this year."),
             ),
             models.UniqueConstraint(
-                fields=["case", "kind"],
+                fields=["case", "kind", "styringsomraade"],
                 condition=models.Q(year__isnull=True),
                 name="economyline_unique_permanent",
                 violation_error_message=_("The case already has a permanent amount of this kind."),
@@ -404,6 +432,16 @@ class CaseEconomyLine(models.Model):
                 ),
                 name="economyline_sign_by_kind",
                 violation_error_message=_("Gains are negative amounts; costs are positive."),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(styringsomraade=Styringsomraade.SERVICE)
+                    | models.Q(kind__in=ANLAEG_KINDS)
+                ),
+                name="economyline_anlaeg_only_investment",
+                violation_error_message=_(
+                    "Only investment and one-off re-tendering can be capital (anlæg)."
+                ),
             ),
         ]
 

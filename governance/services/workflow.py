@@ -23,6 +23,7 @@ from governance.models import (
 from governance.services.notifications import notify_transition
 from portfolio import permissions
 from portfolio.models import CaseState, InvestmentCase
+from portfolio.services import case_note_code_assign
 
 # In which open phase of the case's cycle each target state may be reached.
 # No entry: at any time. A returned case may be resubmitted while the
@@ -214,6 +215,7 @@ def case_qualify(*, actor, case_pk: int, comment: str = "", override_reason: str
         allowed=permissions.can_qualify_case,
         comment=comment,
         override_reason=override_reason,
+        check=lambda case: case_note_code_assign(actor=actor, case=case),
     )
 
 
