@@ -7,7 +7,10 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
+from governance.board.funding import board_fund_above_line, board_fund_case
 from governance.board.forms import CriterionForm, PublishForm, RecommendForm, ScoreForm
 from governance.board.models import BoardEntry, Criterion, Score
 from governance.board.permissions import can_publish_board, can_set_criteria, can_use_board
@@ -273,3 +276,39 @@ def criteria_page(request, cycle_pk: int):
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def fund_case_view(request, pk: int):
+    """Recommend what the cut line gives the case (partial funding), or clear it."""
+    case, entry = _case_on_board(request, pk)
+    try:
+        board_fund_case(actor=request.user, case_pk=case.pk, clear=request.POST.get("clear") == "1")
+    except ServiceError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("The recommended amounts of “%(title)s” are saved.") % {
+            "title": case.title
+        })
+    return redirect(_board_url(case.cycle, case))
+
+
+@login_required
+@require_POST
+def fund_above_line_view(request, cycle_pk: int):
+    """Recommend what fits for every case above the cut line, in rank order."""
+    if not can_use_board(request.user):
+        raise PermissionDenied
+    cycle = get_object_or_404(BudgetCycle, pk=cycle_pk)
+    try:
+        funded = board_fund_above_line(actor=request.user, cycle=cycle)
+    except ServiceError as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, ngettext(
+            "%(n)s case got the recommended amounts the cut line gives it.",
+            "%(n)s cases got the recommended amounts the cut line gives them.",
+            funded,
+        ) % {"n": funded})
+    return redirect(_board_url(cycle))
