@@ -8,11 +8,11 @@ from .factories import InvestmentCaseFactory, UserFactory
 from .governance_helpers import complete_case
 
 
-def qualified_cases(cycle, department, n: int, **kwargs):
+def qualified_cases(cycle, department, n: int, prefix: str = "Sag", **kwargs):
     """``n`` qualified cases of ``cycle`` on its board, ranked in creation order."""
     cases = [
         complete_case(cycle=cycle, department=department, state=CaseState.QUALIFIED,
-                      title=f"Sag {i + 1:03d}", **kwargs)
+                      title=f"{prefix} {i + 1:03d}", **kwargs)
         for i in range(n)
     ]
     board_sync(cycle=cycle)
