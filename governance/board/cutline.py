@@ -28,6 +28,9 @@ class CutCase:
     # allocation where one is set, else what it requested.
     amounts: Mapping[Key, int]
     excluded: bool = False
+    # What the case asked for, where the directors recommended less (partial
+    # funding): such a case is on the line even though its part fits.
+    wanted: Mapping[Key, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -45,9 +48,11 @@ class CutLine:
     status: dict[int, str] = field(default_factory=dict)  # case id → FITS / PARTIAL / BELOW
     cumulative: dict[int, int] = field(default_factory=dict)  # running total after the case
 
+    partly_funded: bool = False  # the straddling case got the part that fits
+
     @property
     def runs_out(self) -> bool:
-        return self.total > self.capacity
+        return self.total > self.capacity or self.partly_funded
 
     @property
     def remaining(self) -> int:
@@ -70,7 +75,16 @@ def cut_lines(cases: Iterable[CutCase], capacity: Mapping[Key, int]) -> dict[Key
             before = running
             running += amount
             line.cumulative[case.case_id] = running
-            if running <= line.capacity and line.straddling_case_id is None:
+            # Partly funded because the full request would not have fitted.
+            short = before + case.wanted.get(key, amount) > line.capacity >= running
+            if line.straddling_case_id is None and short and case.wanted.get(key, 0) > amount:
+                # Partly funded: the money runs out at this case.
+                line.straddling_case_id = case.case_id
+                line.straddling_fits = amount
+                line.used = running
+                line.status[case.case_id] = PARTIAL
+                line.partly_funded = True
+            elif running <= line.capacity and line.straddling_case_id is None:
                 line.status[case.case_id] = FITS
                 line.last_fitting_case_id = case.case_id
                 line.used = running

@@ -99,11 +99,17 @@ def cut_cases(entries, allocations: dict[int, list], excluded: set[int]) -> list
     result = []
     for entry in entries:
         amounts: dict[tuple[int, int], int] = defaultdict(int)
+        wanted: dict[tuple[int, int], int] = defaultdict(int)
         for allocation in allocations.get(entry.case_id, ()):
-            amounts[(allocation.channel_id, allocation.year)] += counted(allocation)
+            key = (allocation.channel_id, allocation.year)
+            amounts[key] += counted(allocation)
+            wanted[key] += allocation.requested or 0
         result.append(
             CutCase(
-                case_id=entry.case_id, amounts=dict(amounts), excluded=entry.case_id in excluded
+                case_id=entry.case_id,
+                amounts=dict(amounts),
+                excluded=entry.case_id in excluded,
+                wanted=dict(wanted),
             )
         )
     return result

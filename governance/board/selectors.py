@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from governance.board import money, permissions
 from governance.board.cutline import BELOW, FITS, PARTIAL, case_status, cut_lines
@@ -54,6 +54,7 @@ class Row:
     effective_reason: str = ""
     lines_after: list = field(default_factory=list)  # cut lines drawn right below this row
     year_cells: list = field(default_factory=list)
+    partial_open: bool = False
 
     @property
     def published(self) -> bool:
@@ -200,6 +201,11 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
             for line in lines.values()
             if line.straddling_case_id == case.pk and line.status.get(case.pk) == PARTIAL
         ]
+        # Partial funding still to give: the part that fits is not yet recommended.
+        row.partial_open = any(
+            row.recommended_by_year.get((channel.pk if channel else None, year)) != fits
+            for channel, year, fits in row.partial
+        )
         if row.allocations and money.money_available():
             row.pool = money.pool_result(case, rules, allocations=row.allocations)
         row.effective, row.effective_reason = effective_recommendation(entry, row, lines, channels)
@@ -238,7 +244,11 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     return state
 
 
-SHORT_NAMES = {"frame": _lazy("Frame"), "loan": _lazy("Loan"), "pool": _lazy("Pool")}
+SHORT_NAMES = {
+    "frame": gettext_lazy("Frame"),
+    "loan": gettext_lazy("Loan"),
+    "pool": gettext_lazy("Pool"),
+}
 
 
 def short_name(channel) -> str:
