@@ -34,7 +34,9 @@ def log_in_for_axe(browser, live_server, user):
 
 def ranks(cycle):
     return list(
-        BoardEntry.objects.filter(cycle=cycle).order_by("rank").values_list("case__title", flat=True)
+        BoardEntry.objects.filter(cycle=cycle)
+        .order_by("rank")
+        .values_list("case__title", flat=True)
     )
 
 

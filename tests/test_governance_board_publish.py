@@ -32,15 +32,21 @@ def test_the_confirmation_lists_what_is_still_open(client, secretariat, cycle, c
     html = page.decode()
     assert "Ikke kvalificeret" in html
     assert "Sag 002" in html and "Sag 003" in html
-    response = client.post(reverse("governance:prioritisation-publish", args=[cycle.pk]),
-                           {"version": Board.objects.get(cycle=cycle).version})
+    response = client.post(
+        reverse("governance:prioritisation-publish", args=[cycle.pk]),
+        {"version": Board.objects.get(cycle=cycle).version},
+    )
     assert response.status_code == 400
     assert not BoardPublication.objects.exists()
 
 
 def test_publishing_moves_the_cases_in_rank_order_with_reasons(client, secretariat, cycle, cases):
-    board_recommend(actor=secretariat, case_pk=cases[1].pk, recommendation="not_recommended",
-                    reason="Overlapper med en fælles platform.")
+    board_recommend(
+        actor=secretariat,
+        case_pk=cases[1].pk,
+        recommendation="not_recommended",
+        reason="Overlapper med en fælles platform.",
+    )
     client.force_login(secretariat)
     response = client.post(
         reverse("governance:prioritisation-publish", args=[cycle.pk]),
@@ -58,7 +64,8 @@ def test_publishing_moves_the_cases_in_rank_order_with_reasons(client, secretari
     assert refusal.actor == secretariat
     ordered = list(
         CaseTransition.objects.filter(case__in=cases, from_state=CaseState.QUALIFIED)
-        .order_by("pk").values_list("case__title", flat=True)
+        .order_by("pk")
+        .values_list("case__title", flat=True)
     )
     assert ordered == ["Sag 001", "Sag 002", "Sag 003"]
     assert PrioritisationRound.objects.filter(cycle=cycle).exists()
@@ -69,15 +76,16 @@ def test_only_the_secretariat_publishes(client, director, cycle, cases):
     with pytest.raises(ServiceError):
         board_publish(actor=director, cycle=cycle)
     client.force_login(director)
-    assert client.get(
-        reverse("governance:prioritisation-publish", args=[cycle.pk])
-    ).status_code == 403
+    assert (
+        client.get(reverse("governance:prioritisation-publish", args=[cycle.pk])).status_code == 403
+    )
 
 
 def test_a_stale_confirmation_is_refused(secretariat, director, cycle, cases):
     seen = Board.objects.get(cycle=cycle).version
-    board_recommend(actor=director, case_pk=cases[0].pk, recommendation="recommended",
-                    reason="Fælles først.")
+    board_recommend(
+        actor=director, case_pk=cases[0].pk, recommendation="recommended", reason="Fælles først."
+    )
     with pytest.raises(ServiceError):
         board_publish(actor=secretariat, cycle=cycle, version=seen)
 
@@ -94,8 +102,9 @@ def test_a_case_qualified_after_publication_is_published_in_a_supplementary_roun
     score_all(director, late, 5)
     from governance.board.services import board_move
 
-    board_move(actor=director, case_pk=late.pk, to_rank=2,
-               version=Board.objects.get(cycle=cycle).version)
+    board_move(
+        actor=director, case_pk=late.pk, to_rank=2, version=Board.objects.get(cycle=cycle).version
+    )
     assert BoardEntry.objects.get(case=late).rank == 2
     # …and published on its own, without touching the published cases.
     publication = board_publish(actor=secretariat, cycle=cycle)
@@ -107,10 +116,15 @@ def test_a_case_qualified_after_publication_is_published_in_a_supplementary_roun
         board_publish(actor=secretariat, cycle=cycle)
 
 
-def test_a_department_reads_the_outcome_only_once_published(client, staff, secretariat, cycle,
-                                                            cases):
-    board_recommend(actor=secretariat, case_pk=cases[0].pk, recommendation="recommended",
-                    reason="Bærende for hele kommunen.")
+def test_a_department_reads_the_outcome_only_once_published(
+    client, staff, secretariat, cycle, cases
+):
+    board_recommend(
+        actor=secretariat,
+        case_pk=cases[0].pk,
+        recommendation="recommended",
+        reason="Bærende for hele kommunen.",
+    )
     client.force_login(staff)
     page = client.get(reverse("portfolio:case-detail", args=[cases[0].pk])).content.decode()
     assert "Bærende for hele kommunen." not in page

@@ -2,9 +2,8 @@
 roles, and a constant number of queries."""
 
 import pytest
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 
 from governance.board.models import Board, BoardEntry, BoardMove
@@ -28,8 +27,13 @@ def version(cycle) -> int:
 def move(client, cycle, case, step, position="", v=None, **headers):
     return client.post(
         reverse("governance:board-move", args=[cycle.pk]),
-        {"case": case.pk, "version": v if v is not None else version(cycle), "step": step,
-         "position": position, "q": f"cycle={cycle.pk}"},
+        {
+            "case": case.pk,
+            "version": v if v is not None else version(cycle),
+            "step": step,
+            "position": position,
+            "q": f"cycle={cycle.pk}",
+        },
         **headers,
     )
 

@@ -59,8 +59,9 @@ def test_scoring_needs_every_criterion(director, cases):
 
 def test_the_weighted_mean_uses_the_weights(director, secretariat, cycle, cases):
     criteria = criteria_for(cycle)
-    criterion_set(actor=secretariat, cycle=cycle, criterion=criteria[0],
-                  name=criteria[0].name, weight=4)
+    criterion_set(
+        actor=secretariat, cycle=cycle, criterion=criteria[0], name=criteria[0].name, weight=4
+    )
     # 5 on the first criterion (weight 4), 1 on the five others (weight 1): 25/9.
     score_all(director, cases[0], 1, overrides={1: 5})
     row = board_state(director, cycle).rows[0]

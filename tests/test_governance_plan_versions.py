@@ -33,8 +33,9 @@ def published(cycle, department, other_department, secretariat):
     cases += qualified_cases(cycle, other_department, 1, prefix="Andet")
     frame = chans[ChannelKind.FRAME]
     for case in cases:
-        allocation_recommend_set(actor=secretariat, case=case, channel=frame,
-                                 amounts={2027: 2_000_000})
+        allocation_recommend_set(
+            actor=secretariat, case=case, channel=frame, amounts={2027: 2_000_000}
+        )
     board_publish(actor=secretariat, cycle=cycle)
     return cases, chans
 
@@ -48,35 +49,46 @@ def test_only_the_secretariat_freezes(director, cycle, published):
 def test_a_frozen_version_does_not_change_when_the_cases_change(secretariat, cycle, published):
     cases, chans = published
     version = plan_freeze(actor=secretariat, cycle=cycle, gate="transfer_case")
-    before = [(line.title, line.rank, line.economy, line.amounts) for line in version_lines(version)]
+    before = [
+        (line.title, line.rank, line.economy, line.amounts) for line in version_lines(version)
+    ]
     cases[0].title = "Nyt navn"
     cases[0].save()
     CaseEconomyLine.objects.filter(case=cases[0]).update(amount=9_999_000)
-    allocation_recommend_set(actor=secretariat, case=cases[0], channel=chans[ChannelKind.FRAME],
-                             amounts={2027: 1_000_000})
+    allocation_recommend_set(
+        actor=secretariat,
+        case=cases[0],
+        channel=chans[ChannelKind.FRAME],
+        amounts={2027: 1_000_000},
+    )
     version.refresh_from_db()
     after = [(line.title, line.rank, line.economy, line.amounts) for line in version_lines(version)]
     assert after == before
     assert PlanVersionCase.objects.filter(version=version, title="Sag 001").exists()
 
 
-def test_the_diff_lists_exactly_what_changed(secretariat, director, cycle, published,
-                                             department):
+def test_the_diff_lists_exactly_what_changed(secretariat, director, cycle, published, department):
     cases, chans = published
     first = plan_freeze(actor=secretariat, cycle=cycle, gate="transfer_case")
     # Between the gates: one amount changes, a case is added through a supplementary
     # round and placed first, and a case gets money from a second channel.
-    allocation_recommend_set(actor=secretariat, case=cases[1], channel=chans[ChannelKind.FRAME],
-                             amounts={2027: 1_500_000})
+    allocation_recommend_set(
+        actor=secretariat,
+        case=cases[1],
+        channel=chans[ChannelKind.FRAME],
+        amounts={2027: 1_500_000},
+    )
     late = qualified_cases(cycle, department, 1)[0]
     late.title = "Sen sag"
     late.save()
-    board_move(actor=director, case_pk=late.pk, to_rank=1,
-               version=Board.objects.get(cycle=cycle).version)
+    board_move(
+        actor=director, case_pk=late.pk, to_rank=1, version=Board.objects.get(cycle=cycle).version
+    )
     board_publish(actor=secretariat, cycle=cycle)
     capacities(chans[ChannelKind.POOL], {2028: 5_000_000})
-    allocation_recommend_set(actor=secretariat, case=cases[2], channel=chans[ChannelKind.POOL],
-                             amounts={2028: 300_000})
+    allocation_recommend_set(
+        actor=secretariat, case=cases[2], channel=chans[ChannelKind.POOL], amounts={2028: 300_000}
+    )
     second = plan_freeze(actor=secretariat, cycle=cycle, gate="budget_negotiations")
     changes = version_diff(version_lines(first), version_lines(second))
     assert changes == [
@@ -90,8 +102,9 @@ def test_the_diff_lists_exactly_what_changed(secretariat, director, cycle, publi
     assert version_diff(version_lines(second), version_lines(second)) == []
 
 
-def test_the_version_page_shows_the_changes(client, secretariat, committee_reader, cycle,
-                                            published):
+def test_the_version_page_shows_the_changes(
+    client, secretariat, committee_reader, cycle, published
+):
     first = plan_freeze(actor=secretariat, cycle=cycle, gate="transfer_case")
     second = plan_freeze(actor=secretariat, cycle=cycle, gate="budget_negotiations")
     client.force_login(committee_reader)
@@ -112,8 +125,10 @@ def test_departments_read_only_their_own_cases(client, staff, outsider, cycle, p
 
 def test_the_freeze_form_makes_a_version(client, secretariat, cycle, published):
     client.force_login(secretariat)
-    response = client.post(reverse("governance:plan") + f"?cycle={cycle.pk}",
-                           {"gate": "transfer_case", "note": "Til overførselssagen"})
+    response = client.post(
+        reverse("governance:plan") + f"?cycle={cycle.pk}",
+        {"gate": "transfer_case", "note": "Til overførselssagen"},
+    )
     assert response.status_code == 302
     version = PlanVersion.objects.get()
     assert version.cases.count() == 3

@@ -24,7 +24,8 @@ DEFAULT_CRITERIA = (
     ("Tæt på kerneopgaven og driften", "Understøtter sagen kerneopgaven tæt på driften?"),
     (
         "Planens fire potentialer",
-        "Tilgængelighed, aflastning af driften, forenkling af administrationen, skalering af teknologi.",
+        "Tilgængelighed, aflastning af driften, forenkling af administrationen, "
+        "skalering af teknologi.",
     ),
     ("Modenhed og risiko", "Er sagen moden til at gå i gang, og er risikoen håndteret?"),
 )

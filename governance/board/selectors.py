@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -59,6 +59,40 @@ class Row:
     @property
     def published(self) -> bool:
         return self.entry.published_in_id is not None
+
+
+@dataclass(slots=True)
+class LightScore:
+    """A score as the board reads it: plain values, no model instance (400 cases
+    with six criteria and a handful of directors are thousands of scores)."""
+
+    case_id: int
+    director_id: int
+    criterion_id: int
+    value: int
+    comment: str
+    director: object = None
+
+
+def light_scores(cycle) -> dict[int, list[LightScore]]:
+    """The cycle's scores by case id, in two queries, each director's in name order."""
+    from portfolio.models import User
+
+    rows = list(
+        Score.objects.filter(case__cycle=cycle).values_list(
+            "case_id", "director_id", "criterion_id", "value", "comment"
+        )
+    )
+    directors = {
+        u.pk: u for u in User.objects.filter(pk__in={r[1] for r in rows}).order_by(
+            "first_name", "last_name", "pk"
+        )
+    }
+    order = {pk: i for i, pk in enumerate(directors)}
+    scores = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (order[r[1]], r[2])):
+        scores[row[0]].append(LightScore(*row, director=directors[row[1]]))
+    return scores
 
 
 def weighted_mean(scores, weights: dict[int, int]) -> Decimal | None:
@@ -123,7 +157,6 @@ def _entries(cycle):
                 "case__participating_departments", queryset=Department.objects.order_by("code")
             ),
             "case__themes",
-            "case__economy_lines",
         )
         .order_by("rank")
     )
@@ -138,13 +171,7 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     criteria = criteria_for(cycle)
     weights = {c.pk: c.weight for c in criteria}
     entries = _entries(cycle)
-    scores = defaultdict(list)
-    for s in (
-        Score.objects.filter(case__cycle=cycle)
-        .select_related("director")
-        .order_by("director__first_name", "director__last_name", "director_id")
-    ):
-        scores[s.case_id].append(s)
+    scores = light_scores(cycle)
 
     cases = [e.case for e in entries]
     allocations = money.allocations_by_case(cases) if cases else {}
@@ -162,6 +189,14 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     )
     channels = {c.pk: c for c in money.channels()} if (totals or allocations) else {}
     rules = money.pool_rules(cycle) if allocations else None
+    # The pool's verdict reads the economy: fetch it for the cases that ask the pool only.
+    pool_cases = [
+        e.case
+        for e in entries
+        if any(getattr(a.channel, "kind", "") == "pool" for a in allocations.get(e.case_id, ()))
+    ]
+    if pool_cases:
+        prefetch_related_objects(pool_cases, "economy_lines")
 
     rows = []
     for entry in entries:
@@ -206,7 +241,7 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
             row.recommended_by_year.get((channel.pk if channel else None, year)) != fits
             for channel, year, fits in row.partial
         )
-        if row.allocations and money.money_available():
+        if case in pool_cases:
             row.pool = money.pool_result(case, rules, allocations=row.allocations)
         row.effective, row.effective_reason = effective_recommendation(entry, row, lines, channels)
         rows.append(row)
@@ -316,9 +351,13 @@ def effective_recommendation(entry, row, lines, channels) -> tuple[str, str]:
             for line in lines.values()
             if line.status.get(entry.case_id) in (BELOW, PARTIAL)
         ]
-        return BoardRecommendation.NOT_RECOMMENDED, _(
-            "Below the cut line: the capacity of %(where)s does not reach the case at rank %(rank)s."
-        ) % {"where": ", ".join(sorted(below)), "rank": entry.rank}
+        text = _(
+            "Below the cut line: the capacity of %(where)s does not reach the case at rank "
+            "%(rank)s."
+        )
+        return BoardRecommendation.NOT_RECOMMENDED, text % {
+            "where": ", ".join(sorted(below)), "rank": entry.rank
+        }
     if row.line_status in (FITS, PARTIAL, None):
         return BoardRecommendation.RECOMMENDED, _(
             "Recommended by the IT directors' circle at rank %(rank)s."

@@ -13,8 +13,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +24,7 @@ from governance.board import money
 from governance.board.forms import FilterForm, MoveForm
 from governance.board.models import BoardEntry
 from governance.board.permissions import can_publish_board, can_use_board
+from governance.board.presenter import present
 from governance.board.selectors import Filters, board_state, queue_for
 from governance.board.services import BoardConflict, board_move, board_sync
 from governance.models import BudgetCycle, PhaseKind
@@ -72,12 +75,30 @@ def _querystring(cycle, params) -> str:
     return urlencode({"cycle": cycle.pk, **keep})
 
 
+def labels() -> dict[str, str]:
+    """The words every row repeats, translated once per page."""
+    return {
+        "drag": _("Drag to move"), "sealed": _("Sealed"), "score_first": _("Score first"),
+        "disagree": _("Disagree"), "scores": _("Scores"), "see_scores": _("See scores"),
+        "score": _("Score"), "requested": _("requested"), "below": _("Below the cut line"),
+        "below_lower": _("below the cut line"), "straddles": _("Straddles the cut line"),
+        "met": _("Met"), "not_met": _("Not met"), "why": _("Why"),
+        "not_applicable": _("not applicable"), "recommended": _("Recommended"),
+        "not_recommended": _("Not recommended"), "by_circle": _("by the circle:"),
+        "follows": _("follows the cut line"), "fund_part": _("Fund the part that fits"),
+        "change": _("Change"), "recommendation_of": _("recommendation of"),
+        "new_position": _("New position for"), "no": _("No."), "move": _("Move"),
+        "move_up": _("Move up:"), "move_down": _("Move down:"),
+    }
+
+
 def _context(request, cycle, params, announcement=""):
     filter_form, filters = _filters(
         {k: v for k, v in params.items() if k in ("channel", "department", "scope", "theme")},
         cycle,
     )
     state = board_state(request.user, cycle, filters)
+    present(state.rows)
     queue = queue_for(request.user, cycle)
     return {
         "cycle": cycle,
@@ -92,6 +113,11 @@ def _context(request, cycle, params, announcement=""):
         "announcement": announcement,
         "criteria": state.criteria,
         "pending_count": sum(1 for row in state.rows if not row.published),
+        "t": labels(),
+        "move_url": reverse("governance:board-move", args=[cycle.pk]),
+        "csrf_input": format_html(
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+        ),
     }
 
 
@@ -126,11 +152,9 @@ def board_move_view(request, cycle_pk: int):
     cycle = get_object_or_404(BudgetCycle, pk=cycle_pk)
     params = QueryDict(request.POST.get("q", ""))
     form = MoveForm(request.POST)
-    status = 200
     level = messages.SUCCESS
     if not form.is_valid():
-        first = next(iter(form.errors.values()))[0]
-        announcement, level, status = first, messages.ERROR, 400
+        announcement, level = next(iter(form.errors.values()))[0], messages.ERROR
     else:
         entry = get_object_or_404(
             BoardEntry.objects.select_related("case"),
@@ -146,9 +170,9 @@ def board_move_view(request, cycle_pk: int):
                 version=form.cleaned_data["version"],
             )
         except BoardConflict as conflict:
-            announcement, level, status = conflict.message, messages.WARNING, 409
+            announcement, level = conflict.message, messages.WARNING
         except ServiceError as refusal:
-            announcement, level, status = refusal.message, messages.ERROR, 400
+            announcement, level = refusal.message, messages.ERROR
         else:
             announcement = _("“%(title)s” moved from position %(from)s to %(to)s of %(count)s.") % {
                 "title": entry.case.title,

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from governance.board.funding import board_fund_above_line, board_fund_case
 from governance.board.forms import CriterionForm, PublishForm, RecommendForm, ScoreForm
+from governance.board.funding import board_fund_above_line, board_fund_case
 from governance.board.models import BoardEntry, Criterion, Score
 from governance.board.permissions import can_publish_board, can_set_criteria, can_use_board
 from governance.board.publishing import board_publish

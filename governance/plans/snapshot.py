@@ -274,7 +274,10 @@ def version_diff(old: list[PlanLine] | None, new: list[PlanLine]) -> list[str]:
                 was, now = a.planned(kind, year), b.planned(kind, year)
                 if was != now:
                     changes.append(
-                        _("“%(title)s”: %(channel)s in %(year)s changed from %(old)s to %(new)s (1.000 kr.).")
+                        _(
+                            "“%(title)s”: %(channel)s in %(year)s changed from %(old)s to "
+                            "%(new)s (1.000 kr.)."
+                        )
                         % {
                             "title": title,
                             "channel": new_channels[kind],
@@ -290,7 +293,10 @@ def version_diff(old: list[PlanLine] | None, new: list[PlanLine]) -> list[str]:
         for year in economy_years:
             if a.year_cost(year) != b.year_cost(year):
                 changes.append(
-                    _("“%(title)s”: the cost in %(year)s changed from %(old)s to %(new)s (1.000 kr.).")
+                    _(
+                        "“%(title)s”: the cost in %(year)s changed from %(old)s to %(new)s "
+                        "(1.000 kr.)."
+                    )
                     % {
                         "title": title,
                         "year": year,
@@ -300,7 +306,10 @@ def version_diff(old: list[PlanLine] | None, new: list[PlanLine]) -> list[str]:
                 )
             if a.year_gain(year) != b.year_gain(year):
                 changes.append(
-                    _("“%(title)s”: the gains in %(year)s changed from %(old)s to %(new)s (1.000 kr.).")
+                    _(
+                        "“%(title)s”: the gains in %(year)s changed from %(old)s to %(new)s "
+                        "(1.000 kr.)."
+                    )
                     % {
                         "title": title,
                         "year": year,
