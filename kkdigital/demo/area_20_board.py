@@ -263,5 +263,21 @@ def _freeze_two_versions(cycle, secretariat, director, channels) -> None:
             actor=director, case=allocation.case, channel=allocation.channel,
             amounts={allocation.year: allocation.recommended * 3 // 4},
         )
+    else:
+        # No money recommended for the plan's cases yet: the circle finds room for
+        # one of them in the year with the most left.
+        from financing.selectors import channel_year_totals
+
+        case = (
+            InvestmentCase.objects.filter(
+                cycle=cycle, state__in=(CaseState.PRIORITISED, CaseState.FORWARDED)
+            ).order_by("title").first()
+        )
+        room = max(channel_year_totals(cycle), key=lambda row: row.remaining, default=None)
+        if case is not None and room is not None and room.remaining > 0:
+            allocation_recommend_set(
+                actor=director, case=case, channel=room.channel,
+                amounts={room.year: min(2_000_000, room.remaining)},
+            )
     plan_freeze(actor=secretariat, cycle=cycle, gate="budget_negotiations",
                 note="Opdateret til budgetforhandlingerne.")
