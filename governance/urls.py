@@ -1,8 +1,10 @@
 """The process: the annual cycle and the case workflow (namespace "governance")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from governance.board.urls import urlpatterns as board_urls
+from governance.commonfirst import views as common_first
+from governance.notes.urls import urlpatterns as notes_urlpatterns
 from governance.plans.urls import urlpatterns as plan_urls
 from governance.views import (
     audit,
@@ -11,6 +13,7 @@ from governance.views import (
     notifications,
     overview,
     queue,
+    retender,
     workflow,
 )
 
@@ -19,6 +22,8 @@ app_name = "governance"
 urlpatterns = [
     *board_urls,
     *plan_urls,
+    path("genudbud/<int:contract_pk>/", retender.retender_case_create_view,
+         name="retender-create"),
     path("aarshjul/", cycles.annual_cycle, name="annual-cycle"),
     path("cyklusser/", cycles.cycle_list, name="cycle-list"),
     path("cyklusser/opret/", cycles.cycle_create, name="cycle-create"),
@@ -43,9 +48,16 @@ urlpatterns = [
     path("revisionslog/", audit.audit_log, name="audit-log"),
     path("sager/<int:pk>/<slug:action>/", workflow.case_action, name="case-action"),
     path("kvalificering/", queue.qualification_queue, name="qualification-queue"),
+    path("opfoelgning/", include("governance.followup.urls")),
+    path(
+        "faelles-foerst/<int:pk>/<int:other_pk>/",
+        common_first.mark_crosscutting,
+        name="mark-crosscutting",
+    ),
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),
     path("moeder/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("moeder/<int:pk>/ret/", meetings.meeting_edit, name="meeting-edit"),
     path("moeder/<int:pk>/beslutning/", meetings.decision_record_all_view, name="decide-all"),
     path(
         "moeder/<int:pk>/beslutning/<int:case_pk>/",
@@ -53,3 +65,4 @@ urlpatterns = [
         name="decide-case",
     ),
 ]
+urlpatterns += notes_urlpatterns

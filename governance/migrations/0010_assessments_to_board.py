@@ -86,6 +86,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("governance", "0005_board_and_plan")]
+    dependencies = [("governance", "0009_board_and_plan")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

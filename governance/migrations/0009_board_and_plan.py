@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0004_prioritisation_and_decisions'),
+        ('governance', '0008_merge_0006_export_jobs_0007_merge_20261202_0729'),
         ('portfolio', '0003_carry_over'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
