@@ -39,6 +39,9 @@ class Who:
     # pages where the step is taken for many cases (meetings, prioritisation).
     role: Callable[[object], bool]
 
+    # Templates read ``who.text``; they must not call the rule.
+    do_not_call_in_templates = True
+
     def __call__(self, user, case) -> bool:
         return bool(self.check(user, case))
 
