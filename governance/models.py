@@ -173,7 +173,10 @@ class Notification(models.Model):
         verbose_name=_("case"),
     )
     subject = models.CharField(_("subject"), max_length=250)
+    # The e-mail's text, with greeting and the case's full address.
     body = models.TextField(_("text"))
+    # The short text shown in the app, which links to the case itself.
+    message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)

@@ -29,6 +29,7 @@ from governance.models import (
 from governance.workflow import table
 from kkdigital.lib.errors import ServiceError
 from portfolio.models import CaseState, InvestmentCase
+from portfolio.services import case_note_code_assign
 
 
 class TransitionError(ServiceError):
@@ -216,6 +217,7 @@ def case_qualify(*, actor, case_pk: int, comment: str = "", override_reason: str
         to_state=CaseState.QUALIFIED,
         comment=comment,
         override_reason=override_reason,
+        check=lambda case: case_note_code_assign(actor=actor, case=case),
     )
 
 

@@ -4,6 +4,7 @@ The views fetch through the permission helper, let the forms parse, and hand
 the rest to ``portfolio.services``.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -62,13 +63,16 @@ def case_create_view(request):
     if cycle is None:
         raise Http404("No budget cycle.")
     department = request.user.department
+    # The form's one-time token: kept across a re-rendered form, new otherwise.
+    form_token = _form_token(request.POST.get("form_token")) if request.method == "POST" else None
     if request.method == "POST":
         form = CaseForm(request.POST, department=department)
         economy = EconomyForm(request.POST, years=cycle.out_years)
         if form.is_valid() and economy.is_valid():
             try:
                 case = case_create(
-                    actor=request.user, cycle=cycle, data=form.case_data(economy.amounts())
+                    actor=request.user, cycle=cycle, data=form.case_data(economy.amounts()),
+                    form_token=form_token,
                 )
             except ValidationError as error:
                 _add_model_errors(form, economy, error)
@@ -77,7 +81,15 @@ def case_create_view(request):
     else:
         form = CaseForm(department=department)
         economy = EconomyForm(years=cycle.out_years)
-    return _render(request, form=form, economy=economy, cycle=cycle, case=None)
+    return _render(request, form=form, economy=economy, cycle=cycle, case=None,
+                   form_token=form_token or uuid.uuid4())
+
+
+def _form_token(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 @never_cache
@@ -158,7 +170,7 @@ def _after_save(request, case):
 
 
 def _render(request, *, form, economy, cycle, case, problems=None, checked=False,
-            conflict=None):
+            conflict=None, form_token=None):
     problems = problems or {}
     fields = _field_views(form, economy, problems)
     summary = _summary(fields, form, economy)
@@ -189,6 +201,7 @@ def _render(request, *, form, economy, cycle, case, problems=None, checked=False
         "checked": checked,
         "ready": checked and not problems,
         "conflict": conflict,
+        "form_token": form_token,
         "section_errors": {_section_of(name) for name, f in fields.items() if f.errors},
     }
     if case is not None:
