@@ -5,13 +5,12 @@ Scores, ranks and recommendations are read only through
 department nothing of them before the prioritisation is published.
 """
 
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,6 +20,7 @@ from governance.forms import AssessmentForm, PublishForm
 from governance.models import Assessment, BudgetCycle, PhaseKind, PrioritisationRound
 from governance.services.prioritisation import assessment_save, prioritisation_publish
 from governance.services.workflow import TransitionError
+from kkdigital.lib.csvexport import csv_response
 from portfolio.models import CaseState, InvestmentCase
 from portfolio.permissions import (
     can_assess_case,
@@ -159,38 +159,24 @@ def prioritisation_publish_view(request, cycle_pk: int):
     return redirect(reverse("governance:prioritisation") + f"?cycle={cycle.pk}")
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
-
-
 @login_required
 def prioritisation_export(request):
     """The prioritisation list as CSV, under the same confidentiality as the page."""
     cycle = chosen_cycle(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = (
-        f'attachment; filename="prioritering-{cycle.budget_year}.csv"'
-    )
-    # Excel opens UTF-8 with a byte order mark and semicolons as Danish users expect.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [_("Case"), _("Department"), _("State"), _("Score"), _("Rank"), _("Recommendation"),
-         _("Reason")]
-    )
-    for case, assessment in prioritisation_rows(request.user, cycle):
-        writer.writerow(
-            _cell(value)
-            for value in (
-                case.title,
-                case.department.code,
-                case.get_state_display(),
-                assessment.score if assessment else "",
-                (assessment.rank or "") if assessment else "",
-                assessment.get_recommendation_display() if assessment else "",
-                assessment.reason if assessment else "",
-            )
+    header = [
+        _("Case"), _("Department"), _("State"), _("Score"), _("Rank"), _("Recommendation"),
+        _("Reason"),
+    ]
+    rows = (
+        (
+            case.title,
+            case.department.code,
+            case.get_state_display(),
+            assessment.score if assessment else "",
+            (assessment.rank or "") if assessment else "",
+            assessment.get_recommendation_display() if assessment else "",
+            assessment.reason if assessment else "",
         )
-    return response
+        for case, assessment in prioritisation_rows(request.user, cycle)
+    )
+    return csv_response(f"prioritering-{cycle.budget_year}.csv", header, rows, stream=False)
