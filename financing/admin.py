@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kkdigital.admin import HistoryAdmin
 
 from . import resources
 from .models import ChannelCapacity, FinancingChannel
@@ -13,7 +14,7 @@ class ChannelCapacityInline(admin.TabularInline):
 
 
 @admin.register(FinancingChannel)
-class FinancingChannelAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class FinancingChannelAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.FinancingChannelResource]
     list_display = ("name", "kind")
     list_filter = ("kind",)
@@ -22,7 +23,7 @@ class FinancingChannelAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ChannelCapacity)
-class ChannelCapacityAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ChannelCapacityAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ChannelCapacityResource]
     list_display = ("channel", "year", "amount", "price_year", "is_demo", "note")
     list_filter = ("channel", "year", "is_demo")

@@ -37,6 +37,7 @@ from portfolio.changes import (
     transition_comment,
 )
 from portfolio.history import (
+    ECONOMY_KEY_FIELDS,
     ChangeEntry,
     economy_change,
     field_changes,
@@ -417,7 +418,7 @@ class AuditLog:
         )
 
     def _economy_records(self):
-        return self._row_records(CaseEconomyLine, ["kind", "year"], "amount")
+        return self._row_records(CaseEconomyLine, ECONOMY_KEY_FIELDS, "amount")
 
     def _principle_records(self):
         return self._row_records(CasePrinciple, ["principle_id"], "justification")
@@ -430,7 +431,7 @@ class AuditLog:
         for record in records:
             old, new = _before_after(record, "amount")
             change = economy_change(
-                record.kind, record.year, old, new,
+                record.kind, record.year, old, new, area=record.styringsomraade,
                 who=record.history_user, when=record.history_date,
             )
             entries.append(_row_entry(record, case_meta, what, [change]))

@@ -23,3 +23,10 @@ def send_notification_email(notification_id: int) -> bool:
 def send_intake_reminders() -> int:
     """Daily (Celery beat): remind departments with drafts before the intake deadline."""
     return len(notifications.send_intake_reminders())
+
+
+@shared_task
+def send_unsent_notification_emails() -> int:
+    """Every two minutes (Celery beat): send the notification e-mails still unsent,
+    e.g. those that could not be queued while the broker was down."""
+    return notifications.send_unsent_emails()

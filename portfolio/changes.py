@@ -104,12 +104,21 @@ def amount_change(label: str, old: int | None, new: int | None) -> Change:
     )
 
 
-def economy_label(kind: str, year: int | None) -> str:
-    """An economy line as the reader knows it: "Investering 2027", "Gevinster, varig"."""
+def economy_label(kind: str, year: int | None, area: str | None = None) -> str:
+    """An economy line as the reader knows it: "Investering 2027", "Gevinster, varig",
+    "Investering 2027 (anlæg)" (a capital line; service is the default and unnamed)."""
     label = str(EconomyKind(kind).label) if kind in EconomyKind.values else kind
     if year is None:
-        return _("%(kind)s, permanent") % {"kind": label}
-    return f"{label} {year}"
+        label = _("%(kind)s, permanent") % {"kind": label}
+    else:
+        label = f"{label} {year}"
+    if area == CAPITAL:
+        label = _("%(line)s (capital)") % {"line": label}
+    return label
+
+
+# The styringsområde of a capital (anlæg) economy line.
+CAPITAL = "anlaeg"
 
 
 def state_label(value: str) -> str:

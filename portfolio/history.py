@@ -293,9 +293,11 @@ def replacement_filters(historical_model, key_fields: list[str], value: str):
     return replaced, replaced_later
 
 
-def economy_change(kind, year, old: int | None, new: int | None, *, who=None, when=None):
+def economy_change(
+    kind, year, old: int | None, new: int | None, *, area=None, who=None, when=None
+):
     """"Investering 2027: 100.000 → 150.000 kr.", "... 1.000.000 kr. tilføjet"."""
-    label = economy_label(kind, year)
+    label = economy_label(kind, year, area)
     if old is None:
         text = _("%(line)s: %(amount)s added") % {"line": label, "amount": describe_amount(new)}
         return ChangeEntry(label, empty(), describe_amount(new), who, when, Kind.ECONOMY, text)
@@ -328,19 +330,27 @@ def principle_change(name: str, old: str | None, new: str | None, *, who=None, w
 
 def economy_entries(records) -> list[ChangeEntry]:
     """Economy line history records (oldest first) as changes."""
-    changes = row_changes(
-        records, key=lambda r: (r.kind, r.year), same=lambda a, b: a.amount == b.amount
-    )
+    changes = row_changes(records, key=economy_key, same=lambda a, b: a.amount == b.amount)
     return [
         economy_change(
-            *c.key,
+            c.key[0],
+            c.key[1],
             c.old.amount if c.old is not None else None,
             c.new.amount if c.new is not None else None,
+            area=c.key[2],
             who=c.actor,
             when=c.time,
         )
         for c in changes
     ]
+
+
+# What makes an economy line the same line to the reader (and in the database).
+ECONOMY_KEY_FIELDS = ["kind", "year", "styringsomraade"]
+
+
+def economy_key(record) -> tuple:
+    return tuple(getattr(record, name, None) for name in ECONOMY_KEY_FIELDS)
 
 
 def principle_entries(records, name=None) -> list[ChangeEntry]:
