@@ -13,12 +13,12 @@ URL = "/proces/revisionslog/"
     [
         ({"case": "99999999999999999999"}, "case", "Der findes ingen sag med det nummer."),
         ({"case": "0"}, "case", "Der findes ingen sag med det nummer."),
-        ({"date_to": "9999-12-31"}, "date_to", "Vælg en dato fra 01.01.2000 til 31.12.2099."),
-        ({"date_from": "0001-01-01"}, "date_from", "Vælg en dato fra 01.01.2000 til 31.12.2099."),
+        ({"date_to": "9999-12-31"}, "date_to", "Vælg en dato fra 01/01/2000 til 31/12/2099."),
+        ({"date_from": "0001-01-01"}, "date_from", "Vælg en dato fra 01/01/2000 til 31/12/2099."),
         ({"cycle": "99999999999999999999"}, "cycle", "Marker en gyldig valgmulighed"),
         ({"user": "99999999999999999999"}, "user", "Marker en gyldig valgmulighed"),
         ({"department": "99999999999999999999"}, "department", "Marker en gyldig valgmulighed"),
-        ({"date_to": "i morgen"}, "date_to", "Indtast en gyldig dato."),
+        ({"date_to": "i morgen"}, "date_to", "Skriv datoen som dd/mm/åååå"),
     ],
 )
 def test_a_filter_it_cannot_use_is_explained_next_to_its_field(
@@ -33,7 +33,7 @@ def test_a_filter_it_cannot_use_is_explained_next_to_its_field(
     assert response.status_code == 200
     assert message in html
     assert f'id="id_{field}-error"' in html
-    assert f'aria-describedby="id_{field}-error"' in html
+    assert f'aria-describedby="id_{field}-error' in html
     assert list(response.context["page"].object_list) == []
     # The export does not hand out a file for a filter it could not read: the page explains.
     assert export.status_code == 200 and not export.streaming
@@ -51,3 +51,12 @@ def test_the_widest_dates_it_accepts_still_work(client, cycle, secretariat):
     assert response.status_code == 200
     assert not response.context["form"].errors
     assert response.context["page"].paginator.count == 7  # the cycle's phases
+
+
+def test_dates_are_typed_as_the_app_writes_them(client, cycle, secretariat):
+    client.force_login(secretariat)
+    response = client.get(URL, {"date_from": "01/03/2026", "date_to": "31.12.2026"})
+    html = response.content.decode()
+    assert not response.context["form"].errors
+    assert 'value="01/03/2026"' in html and 'value="31/12/2026"' in html
+    assert "Skriv datoen som dd/mm/åååå, for eksempel 10/09/2027." in html

@@ -158,8 +158,8 @@ def test_it_explains_a_date_range_that_ends_before_it_starts(client, story, secr
 
     html = response.content.decode()
     assert "Slutdatoen kan ikke ligge før startdatoen." in html
-    assert 'value="2026-05-02"' in html
-    assert 'aria-describedby="id_date_to-error"' in html
+    assert 'value="02/05/2026"' in html  # shown as the app writes dates: dd/mm/åååå
+    assert 'aria-describedby="id_date_to-error id_date_to-hint"' in html
     assert 'id="id_date_to-error"' in html
     assert entries(response) == []
 

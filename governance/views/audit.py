@@ -4,12 +4,14 @@ import datetime
 
 from django import forms
 from django.core.paginator import Paginator
+from django.forms.boundfield import BoundField
 from django.shortcuts import render
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.audit import audit_entries
+from governance.forms_cycles import DanishDateField
 from governance.models import BudgetCycle
 from governance.views.decorators import secretariat_required
 from kkdigital.lib.csvexport import csv_response
@@ -21,6 +23,14 @@ PAGE_SIZE = 50
 EARLIEST_DATE = datetime.date(2000, 1, 1)
 LATEST_DATE = datetime.date(2099, 12, 31)
 LARGEST_ID = 2**63 - 1
+DATE_HINT = gettext_lazy("Write the date as dd/mm/yyyy, for example 10/09/2027.")
+
+
+class FilterDateField(DanishDateField):
+    """A date typed as dd/mm/åååå and shown so again, described by the filter template's
+    own hint and error ids."""
+
+    bound_field_class = BoundField
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -67,16 +77,11 @@ class AuditFilterForm(forms.Form):
             attrs={"inputmode": "numeric", "aria-describedby": "id_case-hint"}
         ),
     )
-    date_from = forms.DateField(
-        label=gettext_lazy("From date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    # Typed as dd/mm/åååå like every other date of the app (yyyy-mm-dd still read).
+    date_from = FilterDateField(
+        label=gettext_lazy("From date"), required=False, help_text=DATE_HINT
     )
-    date_to = forms.DateField(
-        label=gettext_lazy("To date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_to = FilterDateField(label=gettext_lazy("To date"), required=False, help_text=DATE_HINT)
 
     def __init__(self, *args, cycle: BudgetCycle | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -86,14 +91,19 @@ class AuditFilterForm(forms.Form):
             css = "form-select" if isinstance(form_field, forms.ModelChoiceField) else "form-input"
             form_field.widget.attrs.setdefault("class", css)
             form_field.widget.attrs.setdefault("id", f"id_{name}")
+            if form_field.help_text:
+                form_field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
     def full_clean(self):
         super().full_clean()
         # Tie each field with an error to its message for screen readers.
         for name in self.errors:
             if name in self.fields:
+                described = [f"id_{name}-error"]
+                if self.fields[name].help_text:
+                    described.append(f"id_{name}-hint")
                 self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
                 )
 
     def _clean_date(self, name):
@@ -102,8 +112,8 @@ class AuditFilterForm(forms.Form):
             raise forms.ValidationError(
                 _("Choose a date from %(earliest)s to %(latest)s.")
                 % {
-                    "earliest": formats.date_format(EARLIEST_DATE, "SHORT_DATE_FORMAT"),
-                    "latest": formats.date_format(LATEST_DATE, "SHORT_DATE_FORMAT"),
+                    "earliest": EARLIEST_DATE.strftime("%d/%m/%Y"),
+                    "latest": LATEST_DATE.strftime("%d/%m/%Y"),
                 }
             )
         return value
