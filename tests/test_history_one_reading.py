@@ -198,3 +198,20 @@ def test_the_audit_log_tells_phase_dates_changed_with_who_changed_them(
     # A phase belongs to the cycle: filtering by department or case leaves it out.
     by_department = client.get(AUDIT_URL, {"department": department.pk})
     assert not [e for e in by_department.context["page"].object_list if e.kind == "phase"]
+
+
+def test_a_capital_line_is_another_line_than_the_service_line_of_the_same_year(draft, staff):
+    for area, amount in (("service", 100_000), ("anlaeg", 400_000)):
+        line = CaseEconomyLine(case=draft, kind=EconomyKind.INVESTMENT, year=2027,
+                               styringsomraade=area, amount=amount)
+        line._history_user = staff
+        line.save()
+    line._history_user = staff
+    line.delete()  # the capital line goes; the service line stays
+
+    told = timeline_told(draft)
+
+    assert told == audit_told(draft)
+    assert ("Investering 2027 (anlæg): 400.000 kr. fjernet", "bif-staff") in told
+    assert ("Investering 2027: 100.000 kr. tilføjet", "bif-staff") in told
+    assert not any("100.000 → " in text for text, _who in told)
