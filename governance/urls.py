@@ -1,7 +1,9 @@
 """The process: the annual cycle and the case workflow (namespace "governance")."""
 
-from django.urls import path
+from django.urls import include, path
 
+from governance.commonfirst import views as common_first
+from governance.notes.urls import urlpatterns as notes_urlpatterns
 from governance.views import (
     audit,
     cycles,
@@ -10,12 +12,15 @@ from governance.views import (
     overview,
     prioritisation,
     queue,
+    retender,
     workflow,
 )
 
 app_name = "governance"
 
 urlpatterns = [
+    path("genudbud/<int:contract_pk>/", retender.retender_case_create_view,
+         name="retender-create"),
     path("aarshjul/", cycles.annual_cycle, name="annual-cycle"),
     path("cyklusser/", cycles.cycle_list, name="cycle-list"),
     path("cyklusser/opret/", cycles.cycle_create, name="cycle-create"),
@@ -56,6 +61,12 @@ urlpatterns = [
         prioritisation.prioritisation_publish_view,
         name="prioritisation-publish",
     ),
+    path("opfoelgning/", include("governance.followup.urls")),
+    path(
+        "faelles-foerst/<int:pk>/<int:other_pk>/",
+        common_first.mark_crosscutting,
+        name="mark-crosscutting",
+    ),
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),
     path("moeder/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
@@ -67,3 +78,4 @@ urlpatterns = [
         name="decide-case",
     ),
 ]
+urlpatterns += notes_urlpatterns

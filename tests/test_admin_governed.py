@@ -26,6 +26,7 @@ MASTER_DATA = {
     "strategy.Strategy", "strategy.Theme", "strategy.ThemeGoal", "strategy.Principle",
     "strategy.Ambition", "strategy.Potential", "portfolio.Department", "portfolio.User",
     "financing.FinancingChannel", "financing.ChannelCapacity", "auth.Group",
+    "financing.PriceIndex", "financing.PoolRules", "financing.LoanTerms",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
 }
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
@@ -71,7 +72,21 @@ def rows(secretariat, department, cycle):
     ChannelCapacity.objects.create(channel=channel, year=2027, amount=1, price_year=2027)
     Ambition.objects.create(number=1, name="Ambition")
     Potential.objects.get_or_create(number=1, defaults={"name": "Potentiale"})
+    _money_rows(case, channel, cycle, secretariat)
     return case
+
+
+def _money_rows(case, channel, cycle, secretariat):
+    from financing.models import Allocation, Loan, LoanInstalment, LoanTerms, PoolRules, PriceIndex
+
+    PriceIndex.objects.create(year=2027, index="100.000")
+    PoolRules.objects.create(cycle=cycle, max_payback_years=4)
+    LoanTerms.objects.create(cycle=cycle, term_years=5, rate="1.50")
+    Allocation.objects.create(case=case, channel=channel, year=2027, requested=1)
+    loan = Loan.objects.create(case=case, department=case.department, principal=1,
+                               payout_year=2027, term_years=1, rate=0, price_year=2027,
+                               created_by=secretariat)
+    LoanInstalment.objects.create(loan=loan, year=2028, principal_part=1, interest_part=0)
 
 
 def snapshot(obj):

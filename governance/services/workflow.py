@@ -330,10 +330,15 @@ def case_start(*, actor, case_pk: int, comment: str = ""):
 
 
 def case_complete(*, actor, case_pk: int, comment: str = ""):
-    """A case in progress is completed."""
-    return _transition(
-        actor=actor,
-        case_pk=case_pk,
-        to_state=CaseState.COMPLETED,
-        comment=comment,
-    )
+    """A case in progress is completed; the systems it retires go out of operation."""
+    from portfolio.register.services import systems_retire_for_completed_case
+
+    with transaction.atomic():
+        record = _transition(
+            actor=actor,
+            case_pk=case_pk,
+            to_state=CaseState.COMPLETED,
+            comment=comment,
+        )
+        systems_retire_for_completed_case(actor=actor, case=record.case)
+    return record
