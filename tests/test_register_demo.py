@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_register_demo_is_idempotent_and_has_a_radar_case():
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     today = timezone.localdate()
     lines = []
 
