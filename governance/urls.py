@@ -1,7 +1,9 @@
 """The process: the annual cycle and the case workflow (namespace "governance")."""
 
-from django.urls import path
+from django.urls import include, path
 
+from governance.commonfirst import views as common_first
+from governance.notes.urls import urlpatterns as notes_urlpatterns
 from governance.views import (
     audit,
     cycles,
@@ -59,9 +61,16 @@ urlpatterns = [
         prioritisation.prioritisation_publish_view,
         name="prioritisation-publish",
     ),
+    path("opfoelgning/", include("governance.followup.urls")),
+    path(
+        "faelles-foerst/<int:pk>/<int:other_pk>/",
+        common_first.mark_crosscutting,
+        name="mark-crosscutting",
+    ),
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),
     path("moeder/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("moeder/<int:pk>/ret/", meetings.meeting_edit, name="meeting-edit"),
     path("moeder/<int:pk>/beslutning/", meetings.decision_record_all_view, name="decide-all"),
     path(
         "moeder/<int:pk>/beslutning/<int:case_pk>/",
@@ -69,3 +78,4 @@ urlpatterns = [
         name="decide-case",
     ),
 ]
+urlpatterns += notes_urlpatterns

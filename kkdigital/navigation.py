@@ -44,6 +44,22 @@ NAVIGATION: list[NavItem] = [
         roles=(Role.SECRETARIAT, Role.COMMITTEE_READER),
     ),
     NavItem(_("Overview"), "governance:cycle-overview", roles=(Role.SECRETARIAT,)),
+    NavItem(
+        _("Financing"),
+        "financing:overview",
+        roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
+    ),
+    NavItem(_("Follow-up"), "governance:followup-list"),
+    NavItem(
+        _("Portfolio"),
+        "governance:portfolio-glance",
+        roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
+    ),
+    NavItem(
+        _("Budget notes"),
+        "governance:export-list",
+        roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
+    ),
     NavItem(_("Audit log"), "governance:audit-log", roles=(Role.SECRETARIAT,)),
     NavItem(_("Budget cycles"), "governance:cycle-list", roles=(Role.SECRETARIAT,)),
     NavItem(_("Annual cycle"), "governance:annual-cycle"),

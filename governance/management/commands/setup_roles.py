@@ -22,6 +22,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "principle": ALL,
         "ambition": ALL,
         "potential": ALL,
+        "departmentstrategy": ALL,
+        "targetmetric": ALL,
+        "signatureproject": ALL,
     },
     "portfolio": {
         "department": ALL,
@@ -33,7 +36,13 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "orgunitmapping": ALL,
         "registersettings": ("view", "change"),
     },
-    "financing": {"financingchannel": ALL, "channelcapacity": ALL},
+    "financing": {
+        "financingchannel": ALL,
+        "channelcapacity": ALL,
+        "priceindex": ALL,
+        "poolrules": ALL,
+        "loanterms": ALL,
+    },
     "governance": {
         "budgetcycle": ALL,
         "phase": ALL,
