@@ -205,8 +205,8 @@ class AssessmentQuerySet(models.QuerySet):
         else reads only those of the cases they may read, and only once the
         secretariat has published the prioritisation of the case's cycle.
         """
+        from governance.permissions import can_see_unpublished_assessments
         from portfolio.models import InvestmentCase
-        from portfolio.permissions import can_see_unpublished_assessments
 
         if not user.is_authenticated or not user.is_active:
             return self.none()

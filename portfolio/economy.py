@@ -12,6 +12,17 @@ from .models import EconomyKind
 
 # The order of the rows: costs first, then the gains that pay them back.
 KINDS = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER, EconomyKind.GAIN)
+# The column of the permanent (varig) effect in a cell's name.
+PERMANENT = "varig"
+
+
+def cell_name(kind, year: int | None) -> str:
+    """The name of a kind's cell in a year (None: the permanent effect): "investment_2027".
+
+    The case form's cells have these names, and a service that refuses one
+    amount names the cell it refused, so the message lands next to it.
+    """
+    return f"{kind}_{year if year is not None else PERMANENT}"
 
 
 @dataclass(frozen=True)
@@ -106,3 +117,87 @@ class EconomyTable:
     @property
     def is_empty(self) -> bool:
         return not any(self._amounts.values())
+
+
+# The payback period is looked for within this many years, counted from the
+# first year with an investment (that year is year 1).
+PAYBACK_HORIZON_YEARS = 10
+ONE_OFF_KINDS = (EconomyKind.INVESTMENT, EconomyKind.RETENDER)
+
+
+def _triples(case_or_lines) -> list[tuple[str, int | None, int]]:
+    lines = case_or_lines
+    if hasattr(case_or_lines, "economy_lines"):
+        lines = case_or_lines.economy_lines.all()
+    triples = []
+    for line in lines:
+        if isinstance(line, tuple):
+            kind, year, amount = line[0], line[1], line[2]
+        else:
+            kind, year, amount = line.kind, line.year, line.amount
+        triples.append((str(kind), year, int(amount)))
+    return triples
+
+
+def yearly_flows(case_or_lines, horizon: int = PAYBACK_HORIZON_YEARS):
+    """Investment and net gain per year over the payback horizon, or None without
+    investment.
+
+    Investment is the one-off cost (investment and one-off re-tendering, service
+    and anlæg alike); the net gain of a year is its gains less its operating
+    costs. After the last year of the table, the permanent (varig) effect counts
+    every year. Returns ``(first_year, [(year, investment, net_gain), ...])``.
+    """
+    investment: dict[int, int] = {}
+    net_gain: dict[int, int] = {}
+    permanent_gain = 0
+    for kind, year, amount in _triples(case_or_lines):
+        if year is None:
+            if kind == EconomyKind.GAIN:
+                permanent_gain -= amount
+            elif kind == EconomyKind.OPERATING:
+                permanent_gain -= amount
+            continue
+        if kind in ONE_OFF_KINDS:
+            investment[year] = investment.get(year, 0) + amount
+        elif kind == EconomyKind.GAIN:
+            net_gain[year] = net_gain.get(year, 0) - amount
+        elif kind == EconomyKind.OPERATING:
+            net_gain[year] = net_gain.get(year, 0) - amount
+    invested_years = [year for year, amount in investment.items() if amount]
+    if not invested_years:
+        return None
+    first = min(invested_years)
+    last_listed = max([*investment, *net_gain])
+    flows = []
+    for year in range(first, first + horizon):
+        gain = net_gain.get(year, 0) if year <= last_listed else permanent_gain
+        flows.append((year, investment.get(year, 0), gain))
+    return first, flows
+
+
+def payback_years(case_or_lines, horizon: int = PAYBACK_HORIZON_YEARS) -> int | None:
+    """The payback period (tilbagebetalingstid) in whole years, or None.
+
+    Counting the first year with an investment as year 1, the number of the
+    first year by the end of which the cumulative net gains (gains less
+    operating costs) cover the total investment of the horizon. None when they
+    never do within ``horizon`` years, or when the case has no investment.
+
+    Example: investment 2.000.000 in 2027; gains 500.000 in 2027, 1.000.000 in
+    2028, 1.000.000 in 2029: cumulative gains reach 2.000.000 in 2029 → 3 years.
+
+    ``case_or_lines``: a case (uses prefetched ``economy_lines``) or lines /
+    ``(kind, year, amount)`` tuples.
+    """
+    flows = yearly_flows(case_or_lines, horizon)
+    if flows is None:
+        return None
+    _first, rows = flows
+    total_investment = sum(investment for _year, investment, _gain in rows)
+    cumulative = 0
+    for number, (_year, _investment, gain) in enumerate(rows, start=1):
+        cumulative += gain
+        if cumulative >= total_investment:
+            return number
+    return None

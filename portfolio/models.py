@@ -1,6 +1,7 @@
 """Departments, their people, and the investment cases they submit."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -158,25 +159,8 @@ class InvestmentCaseQuerySet(models.QuerySet):
 class InvestmentCase(models.Model):
     """One investment need of a department or of several departments together."""
 
-    # The case workflow: from a state, the states it may move to. Only the
-    # transition services in governance change a case's state.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        CaseState.DRAFT: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
-        CaseState.SUBMITTED: (CaseState.RETURNED, CaseState.QUALIFIED, CaseState.WITHDRAWN),
-        CaseState.RETURNED: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
-        CaseState.QUALIFIED: (CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED),
-        CaseState.PRIORITISED: (CaseState.FORWARDED,),
-        CaseState.FORWARDED: (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED),
-        CaseState.APPROVED: (CaseState.IN_PROGRESS,),
-        CaseState.IN_PROGRESS: (CaseState.COMPLETED,),
-        # Deferred and not recommended cases may join the next cycle's intake
-        # as drafts (governance.services.cycles.case_carry_over).
-        CaseState.NOT_RECOMMENDED: (CaseState.DRAFT,),
-        CaseState.REJECTED: (),
-        CaseState.DEFERRED: (CaseState.DRAFT,),
-        CaseState.COMPLETED: (),
-        CaseState.WITHDRAWN: (),
-    }
+    # The workflow (which state may follow which, by whom, when) is the table
+    # in governance.workflow.table; only its transition path changes the state.
     # States in which the department may still edit the case.
     EDITABLE_STATES = (CaseState.DRAFT, CaseState.RETURNED)
 
@@ -242,6 +226,9 @@ class InvestmentCase(models.Model):
         verbose_name=_("carried over from"),
     )
     price_year = models.PositiveSmallIntegerField(_("price level (p/l)"))
+    # The budget-note code ("BI12"): the department's prefix and a number, given
+    # when the secretariat qualifies the case; unique within the cycle.
+    note_code = models.CharField(_("budget note code"), max_length=12, blank=True, editable=False)
     # Optimistic locking: every save through the services increments it.
     version = models.PositiveIntegerField(_("version"), default=1)
     # The one-time token of the new-case form that created the case: the same
@@ -267,15 +254,20 @@ class InvestmentCase(models.Model):
         verbose_name_plural = _("investment cases")
         ordering = ["-updated_at", "-pk"]
         indexes = [models.Index(fields=["cycle", "department", "state"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "note_code"],
+                condition=~models.Q(note_code=""),
+                name="investmentcase_unique_note_code",
+                violation_error_message=_("Another case of the cycle has this budget note code."),
+            )
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("portfolio:case-detail", args=[self.pk])
-
-    def can_transition_to(self, state: str) -> bool:
-        return state in self.TRANSITIONS.get(self.state, ())
 
     @property
     def is_editable(self) -> bool:
@@ -373,6 +365,21 @@ class EconomyKind(models.TextChoices):
     GAIN = "gain", _("Gains")
 
 
+class Styringsomraade(models.TextChoices):
+    """KK budgets and grants operating (service) and capital (anlæg) money apart."""
+
+    SERVICE = "service", _("Service (operating)")
+    ANLAEG = "anlaeg", _("Capital (anlæg)")
+
+
+# The kinds of economy line that may be capital (anlæg); the others are service.
+ANLAEG_KINDS = ("investment", "retender")
+# The ceiling of one economy line, in whole kroner either way (10 mia. kr.): the
+# whole municipality's yearly budget is about 60 mia. kr., so a line above it is
+# a typing error (a few zeros too many), not an investment.
+ECONOMY_LINE_CEILING = 10_000_000_000
+
+
 class CaseEconomyLine(models.Model):
     """One amount of a case's economy: a kind in a year, or the permanent effect.
 
@@ -389,6 +396,12 @@ class CaseEconomyLine(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=EconomyKind.choices)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    styringsomraade = models.CharField(
+        _("styringsområde"),
+        max_length=10,
+        choices=Styringsomraade.choices,
+        default=Styringsomraade.SERVICE,
+    )
     amount = models.BigIntegerField(_("amount (kr.)"))
 
     history = HistoricalRecords()
@@ -399,13 +412,13 @@ class CaseEconomyLine(models.Model):
         ordering = ["case", "kind", models.F("year").asc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(
-                fields=["case", "kind", "year"],
+                fields=["case", "kind", "year", "styringsomraade"],
                 condition=models.Q(year__isnull=False),
                 name="economyline_unique_year",
                 violation_error_message=_("The case already has an amount of this kind this year."),
             ),
             models.UniqueConstraint(
-                fields=["case", "kind"],
+                fields=["case", "kind", "styringsomraade"],
                 condition=models.Q(year__isnull=True),
                 name="economyline_unique_permanent",
                 violation_error_message=_("The case already has a permanent amount of this kind."),
@@ -418,8 +431,30 @@ class CaseEconomyLine(models.Model):
                 name="economyline_sign_by_kind",
                 violation_error_message=_("Gains are negative amounts; costs are positive."),
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(styringsomraade=Styringsomraade.SERVICE)
+                    | models.Q(kind__in=ANLAEG_KINDS)
+                ),
+                name="economyline_anlaeg_only_investment",
+                violation_error_message=_(
+                    "Only investment and one-off re-tendering can be capital (anlæg)."
+                ),
+            ),
         ]
 
     def __str__(self):
         year = self.year or _("permanent")
         return f"{self.case}: {self.get_kind_display()} {year}: {self.amount}"
+
+    def clean(self):
+        if self.amount is not None and abs(self.amount) > ECONOMY_LINE_CEILING:
+            raise ValidationError({"amount": ceiling_message()})
+
+
+def ceiling_message() -> str:
+    """The refusal of an amount above the ceiling of a line, with the ceiling in it."""
+    return _(
+        "No line of a case can be above %(ceiling)s kr. (10 mia. kr.): check the number "
+        "of digits."
+    ) % {"ceiling": "10.000.000.000"}

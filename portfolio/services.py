@@ -5,12 +5,13 @@ django-simple-history keeps a record of each field, economy line, principle
 and many-to-many change with the person who made it.
 """
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError, IntegrityError, transaction
 from django.db.models.signals import post_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -27,7 +28,15 @@ from .changes import (
     linked_name,
     links_change,
 )
-from .models import CaseEconomyLine, CasePrinciple, Department, EconomyKind, InvestmentCase
+from .economy import cell_name
+from .models import (
+    CaseEconomyLine,
+    CasePrinciple,
+    Department,
+    EconomyKind,
+    InvestmentCase,
+    Styringsomraade,
+)
 from .permissions import can_create_case, can_edit_case
 
 # The case's own fields that the department writes in the case form.
@@ -188,8 +197,9 @@ def _write_case(case: InvestmentCase, *, actor, data: CaseData, reason: str) -> 
                    raw=False, using=case._state.db)
     for principle_id, justification in data.principles.items():
         _write_principle(case, principle_id, (justification or "").strip(), actor, reason)
-    for (kind, year), amount in data.economy.items():
-        _write_economy_line(case, kind, year, amount, actor, reason)
+    for key, amount in data.economy.items():
+        kind, year, area = _economy_key(key)
+        _write_economy_line(case, kind, year, amount, actor, reason, area)
 
 
 def _write_principle(case, principle_id, justification, actor, reason) -> None:
@@ -209,26 +219,78 @@ def _write_principle(case, principle_id, justification, actor, reason) -> None:
     link.save()
 
 
-def _write_economy_line(case, kind, year, amount, actor, reason) -> None:
-    line = CaseEconomyLine.objects.filter(case=case, kind=kind, year=year).first()
+def _economy_key(key) -> tuple[str, int | None, str]:
+    """``(kind, year)`` is the service line; ``(kind, year, styringsområde)`` names it."""
+    if len(key) == 3:
+        return key
+    kind, year = key
+    return kind, year, Styringsomraade.SERVICE
+
+
+def _write_economy_line(case, kind, year, amount, actor, reason, area=None) -> None:
+    area = area or Styringsomraade.SERVICE
+    line = CaseEconomyLine.objects.filter(
+        case=case, kind=kind, year=year, styringsomraade=area
+    ).first()
     if amount is None:
         if line is not None:
             _stamp(line, actor, reason)
             line.delete()
         return
     if line is None:
-        line = CaseEconomyLine(case=case, kind=kind, year=year)
+        line = CaseEconomyLine(case=case, kind=kind, year=year, styringsomraade=area)
     elif line.amount == amount:
         return
     line.amount = amount
-    line.full_clean()
+    cell = cell_name(kind, year)
+    try:
+        line.full_clean()
+    except ValidationError as error:
+        # Name the cell, so that the form shows the message next to it.
+        raise ValidationError({cell: error.messages}) from error
     _stamp(line, actor, reason)
-    line.save()
+    try:
+        with transaction.atomic():
+            line.save()
+    except (DataError, OverflowError) as error:
+        # The database's own limit, should an amount pass every check above.
+        raise ValidationError(
+            {cell: [_("The database cannot store an amount this large.")]}
+        ) from error
 
 
 def _stamp(obj, actor, reason) -> None:
     obj._history_user = actor
     obj._change_reason = reason
+
+
+def case_note_code_assign(*, actor, case: InvestmentCase) -> str:
+    """Give a case its budget-note code: the department's prefix and the next free
+    number in the case's cycle ("BI12"), unless it already has a code no other
+    case of the cycle has. Called when the secretariat qualifies the case.
+
+    The department row is locked so that two cases qualified at once do not
+    get the same number.
+    """
+    with transaction.atomic():
+        given = case
+        case = InvestmentCase.objects.select_for_update().get(pk=given.pk)
+        department = Department.objects.select_for_update().get(pk=case.department_id)
+        prefix = department.note_prefix
+        taken = InvestmentCase.objects.filter(cycle_id=case.cycle_id).exclude(pk=case.pk)
+        codes = set(taken.exclude(note_code="").values_list("note_code", flat=True))
+        if case.note_code and case.note_code not in codes:
+            given.note_code = case.note_code
+            return case.note_code
+        pattern = re.compile(rf"^{re.escape(prefix)}(\d+)$")
+        numbers = [int(m.group(1)) for code in codes if (m := pattern.match(code))]
+        case.note_code = f"{prefix}{max(numbers, default=0) + 1}"
+        case.full_clean()
+        _stamp(case, actor, _("Budget note code %(code)s") % {"code": case.note_code})
+        case.save(update_fields=["note_code"])
+    # The caller's copy (a transition saving the same row) keeps the code too.
+    given.note_code = case.note_code
+    return case.note_code
 
 
 # --- What changed between two versions -------------------------------------------------

@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from governance import permissions
 from governance.models import BudgetCycle, CommitteeMeeting, Decision
 from governance.services.workflow import TransitionError, case_decide
-from portfolio import permissions
-from portfolio.models import CaseState
+from governance.workflow import table
+from kkdigital.lib.errors import ServiceError
 
 
 def meeting_create(
@@ -26,6 +27,31 @@ def meeting_create(
     return meeting
 
 
+class MeetingError(ServiceError):
+    """A change to a meeting that cannot be made; the message is for the person."""
+
+
+def meeting_update(
+    *, actor, meeting_pk: int, held_on: datetime.date, title: str
+) -> CommitteeMeeting:
+    """The secretariat corrects a registered meeting's date and agenda item, until
+    decisions are recorded from it (they carry the meeting's date)."""
+    if not permissions.is_secretariat(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        meeting = CommitteeMeeting.objects.select_for_update().get(pk=meeting_pk)
+        if Decision.objects.filter(meeting=meeting).exists():
+            raise MeetingError(
+                _("Decisions are recorded from this meeting: it can no longer be corrected.")
+            )
+        meeting.held_on = held_on
+        meeting.title = (title or "").strip()
+        meeting.full_clean()
+        meeting._history_user = actor
+        meeting.save(update_fields=["held_on", "title"])
+    return meeting
+
+
 def meeting_decide_all(
     *, actor, meeting: CommitteeMeeting, outcome: str, text: str, override_reason: str = ""
 ) -> list[Decision]:
@@ -35,7 +61,7 @@ def meeting_decide_all(
     """
     with transaction.atomic():
         pks = list(
-            meeting.cases.filter(state=CaseState.FORWARDED).order_by("pk").values_list(
+            meeting.cases.filter(state__in=table.from_states("approve")).order_by("pk").values_list(
                 "pk", flat=True
             )
         )

@@ -35,6 +35,7 @@ KIND_DECISION = "decision"
 KIND_REMINDER = "intake_reminder"
 KIND_PRIORITISED = "prioritised"
 KIND_NOT_RECOMMENDED = "not_recommended"
+KIND_CARRIED_OVER = "carried_over"
 
 DECISION_STATES = (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED)
 
@@ -75,6 +76,7 @@ def _subject(kind: str, context: dict) -> str:
         KIND_REMINDER: _("Reminder: the intake for %(cycle)s closes on %(deadline)s"),
         KIND_PRIORITISED: _("Prioritised by the IT directors: %(case)s"),
         KIND_NOT_RECOMMENDED: _("Not recommended by the IT directors: %(case)s"),
+        KIND_CARRIED_OVER: _("In the new intake: %(case)s"),
     }
     values = {
         "case": context.get("case", ""),
@@ -384,3 +386,26 @@ def _reminder_subjects(cycle: BudgetCycle, deadline: datetime.date) -> set[str]:
                 )
             )
     return subjects
+
+
+def notify_carried_over(transition: CaseTransition) -> list[Notification]:
+    """Tell the owning department that its case is a draft in a later cycle's intake
+    and that its economy must be updated for the new cycle's years.
+
+    Called by the transition path (the workflow table's row "carry_over") inside
+    its transaction, with the transition row it has just written.
+    """
+    case = transition.case
+    context = {
+        "case": case,
+        "transition": transition,
+        "cycle": case.cycle,
+        "from_cycle": case.carried_over_from,
+        "years": case.cycle.out_years,
+        "case_url": _case_url(case),
+        "department": case.department,
+    }
+    return [
+        _create(user, KIND_CARRIED_OVER, context, case)
+        for user in department_users([case.department_id])
+    ]

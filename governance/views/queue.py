@@ -6,6 +6,7 @@ from django.shortcuts import render
 from governance.actions import CASE_ACTIONS, needs_override
 from governance.models import BudgetCycle
 from governance.views.decorators import secretariat_required
+from governance.workflow import table
 from portfolio.models import CaseState, InvestmentCase
 
 
@@ -14,7 +15,7 @@ def qualification_queue(request):
     """Submitted cases of every department, the oldest submission first."""
     cases = list(
         InvestmentCase.objects.visible_to(request.user)
-        .filter(state=CaseState.SUBMITTED)
+        .filter(state__in=table.from_states("qualify"))
         .select_related("department", "cycle")
         .prefetch_related("cycle__phases")
         .annotate(

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from ..case_page import case_form_context
 from ..economy import EconomyTable
 from ..forms import (
     FIELD_SECTIONS,
@@ -26,7 +27,7 @@ from ..forms import (
     EconomyForm,
 )
 from ..models import InvestmentCase
-from ..permissions import can_create_case, get_case_for
+from ..permissions import can_create_case, can_edit_case, get_case_for
 from ..services import CaseConflict, case_create, case_update
 
 ECONOMY_ERROR_ID = "economy-error"
@@ -74,7 +75,7 @@ def case_create_view(request):
                     form_token=form_token,
                 )
             except ValidationError as error:
-                _add_model_errors(form, error)
+                _add_model_errors(form, economy, error)
             else:
                 return _after_save(request, case)
     else:
@@ -94,7 +95,7 @@ def _form_token(value) -> uuid.UUID | None:
 @never_cache
 @login_required
 def case_edit_view(request, pk):
-    case = get_case_for(request.user, pk, "edit")
+    case = get_case_for(request.user, pk, can_edit_case)
     cycle = case.cycle
     conflict = None
     problems: dict[str, list[str]] = {}
@@ -110,7 +111,7 @@ def case_edit_view(request, pk):
                     data=form.case_data(economy.amounts()),
                 )
             except ValidationError as error:
-                _add_model_errors(form, error)
+                _add_model_errors(form, economy, error)
             except CaseConflict as error:
                 conflict = error
                 # Keep what this person typed, but save it next time against the
@@ -143,11 +144,15 @@ def case_edit_view(request, pk):
     return response
 
 
-def _add_model_errors(form, error: ValidationError) -> None:
-    """Show a rule the model refused next to its field, or at the top of the form."""
+def _add_model_errors(form, economy, error: ValidationError) -> None:
+    """Show a rule the model refused next to its field (an amount in its economy
+    cell), or at the top of the form."""
     if hasattr(error, "error_dict"):
         for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
+            if name in economy.fields:
+                economy.add_error(name, messages)
+            else:
+                form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
 
@@ -199,6 +204,8 @@ def _render(request, *, form, economy, cycle, case, problems=None, checked=False
         "form_token": form_token,
         "section_errors": {_section_of(name) for name, f in fields.items() if f.errors},
     }
+    if case is not None:
+        context.update(case_form_context(request.user, case))
     return render(request, "portfolio/case_form.html", context)
 
 
