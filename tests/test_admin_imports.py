@@ -112,12 +112,12 @@ def export(client, fmt):
 
 
 def test_the_csv_export_neutralises_formula_cells(client, secretary):
-    Department.objects.create(code="FX", name=FORMULA, note_prefix="@SUM(A1)")
+    Department.objects.create(code="FX", name=FORMULA, note_prefix="@A1")
     response = export(client, "0")
     assert response.status_code == 200
     text = response.content.decode("utf-8-sig")
     assert "'" + FORMULA in text
-    assert "'@SUM(A1)" in text
+    assert "'@A1" in text
     assert "\n=cmd" not in text and ",=cmd" not in text
 
 
