@@ -16,15 +16,11 @@ for every model registered here, now and later:
   :class:`HistoryAdmin` and stays editable.
 """
 
-import logging
-
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-
-security_log = logging.getLogger("kkdigital.security")
 
 
 def _refuse_history_revert(view):
