@@ -30,7 +30,7 @@ def _refuse_history_revert(view):
 
     def history_form_view(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            raise PermissionDenied
+            raise PermissionDenied("history is never reverted in the admin")
         try:
             return view(request, *args, **kwargs)
         except (ValueError, ValidationError):
