@@ -4,7 +4,17 @@ from kkdigital.admin import HistoryAdmin
 from kkdigital.imports import SafeImportExportMixin
 
 from . import resources
-from .models import Ambition, Potential, Principle, Strategy, Theme, ThemeGoal
+from .models import (
+    Ambition,
+    DepartmentStrategy,
+    Potential,
+    Principle,
+    SignatureProject,
+    Strategy,
+    TargetMetric,
+    Theme,
+    ThemeGoal,
+)
 
 
 class ThemeInline(admin.TabularInline):
@@ -64,3 +74,28 @@ class AmbitionAdmin(FrameElementAdmin):
 @admin.register(Potential)
 class PotentialAdmin(FrameElementAdmin):
     resource_classes = [resources.PotentialResource]
+
+
+class TargetMetricInline(admin.StackedInline):
+    model = TargetMetric
+    extra = 0
+    fields = (
+        "order", "name", "kind", "unit", "target_low", "target_high", "due_year", "description"
+    )
+
+
+class SignatureProjectInline(admin.StackedInline):
+    model = SignatureProject
+    extra = 0
+    fields = ("number", "name", "description", "cases")
+    autocomplete_fields = ("cases",)
+
+
+@admin.register(DepartmentStrategy)
+class DepartmentStrategyAdmin(HistoryAdmin):
+    """A department's own strategy with its targets and signature projects."""
+
+    list_display = ("name", "department", "starts_year", "ends_year", "approved_on")
+    list_filter = ("department",)
+    search_fields = ("name", "summary")
+    inlines = [TargetMetricInline, SignatureProjectInline]
