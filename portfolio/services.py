@@ -192,7 +192,10 @@ def _write_case(case: InvestmentCase, *, actor, data: CaseData, reason: str) -> 
         if name not in CASE_FORM_FIELDS:
             raise ValueError(f"{name} is not a case form field")
         setattr(case, name, value)
-    case.full_clean()
+    # The form token's uniqueness is left to the index: a repeat that checks
+    # while the first request commits must reach case_create's IntegrityError
+    # branch (and get the first case), not a validation error.
+    case.full_clean(exclude=["form_token"])
     case._history_user = actor
     case._change_reason = reason
     # One save is one version: simple-history would write a record for the row
