@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "simple_history",
     "import_export",
     "axes",
@@ -235,6 +236,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         # CELERY_TIMEZONE is Copenhagen time: 07:00 local, every day.
         "schedule": crontab(hour=7, minute=0),
     },
+    "retender-radar": {
+        "task": "governance.tasks.retender_radar",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "followup-report-reminders": {
+        "task": "governance.tasks.send_followup_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
     # Exports whose message never reached the broker (Redis was down) are queued again.
     "sweep-exports": {"task": "governance.exports.tasks.sweep_exports", "schedule": 60.0},
 }
@@ -332,6 +341,9 @@ NO_STORE_PATH_PREFIXES = ("/sager/", "/proces/", "/admin/")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Limits of an admin import, checked before the file is parsed (kkdigital.imports).
+KK_IMPORT_MAX_BYTES = int(os.environ.get("KK_IMPORT_MAX_BYTES", str(1024 * 1024)))
+KK_IMPORT_MAX_ROWS = int(os.environ.get("KK_IMPORT_MAX_ROWS", "2000"))
 
 LOGGING = {
     "version": 1,

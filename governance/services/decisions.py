@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from governance import permissions
-from governance.models import BudgetCycle, CommitteeMeeting, Decision
+from governance.models import BudgetCycle, CommitteeMeeting, Decision, DecisionOutcome
 from governance.services.workflow import TransitionError, case_decide
 from governance.workflow import table
 from kkdigital.lib.errors import ServiceError
@@ -78,3 +78,54 @@ def meeting_decide_all(
             )
             for pk in pks
         ]
+
+
+def case_decide_with_grants(
+    *,
+    actor,
+    case_pk: int,
+    meeting: CommitteeMeeting,
+    outcome: str,
+    text: str,
+    grants: dict | None = None,
+    override_reason: str = "",
+    capacity_override_reason: str = "",
+) -> Decision:
+    """Record the committee's decision and, when it approves, the money it granted per
+    channel and year (``grants``: channel → {year: kroner or None}).
+
+    One transaction: a grant refused by a channel's capacity
+    (``financing.services.CapacityExceeded``) leaves the decision unrecorded too.
+    """
+    from financing.services import CapacityExceeded, allocation_grant_set
+
+    with transaction.atomic():
+        decision = case_decide(
+            actor=actor,
+            case_pk=case_pk,
+            meeting=meeting,
+            outcome=outcome,
+            text=text,
+            override_reason=override_reason,
+        )
+        if outcome == DecisionOutcome.APPROVED:
+            for channel, amounts in (grants or {}).items():
+                try:
+                    allocation_grant_set(
+                        actor=actor,
+                        case=decision.case,
+                        channel=channel,
+                        amounts=amounts,
+                        override_reason=capacity_override_reason,
+                    )
+                except CapacityExceeded as error:
+                    # The decision form names its cells by channel and year.
+                    raise CapacityExceeded(
+                        error.message,
+                        {
+                            key.replace("amount_", f"grant_{channel.kind}_"): items
+                            for key, items in error.problems.items()
+                        },
+                        error.over,
+                    ) from error
+    return decision

@@ -9,7 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from financing.selectors import case_money, money_prefetch, pool_result, pool_rules_for
 from governance.forms import DecisionForm, ForwardForm, MeetingForm
+from governance.forms_money import DecisionWithGrantsForm
 from governance.models import CommitteeMeeting, Decision
 from governance.permissions import (
     can_forward_cases,
@@ -17,8 +19,13 @@ from governance.permissions import (
     can_view_committee_meetings,
     is_secretariat,
 )
-from governance.services.decisions import meeting_create, meeting_decide_all, meeting_update
-from governance.services.workflow import case_decide, cases_forward
+from governance.services.decisions import (
+    case_decide_with_grants,
+    meeting_create,
+    meeting_decide_all,
+    meeting_update,
+)
+from governance.services.workflow import cases_forward
 from governance.views.prioritisation import chosen_cycle
 from governance.workflow import table
 from kkdigital.lib.errors import ServiceError
@@ -109,10 +116,12 @@ def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, status=2
                 "decisions",
                 queryset=Decision.objects.filter(meeting=meeting),
                 to_attr="meeting_decisions",
-            )
+            ),
+            *money_prefetch(),
         )
         .order_by("department__code", "title")
     )
+    pool_rules = pool_rules_for(meeting.cycle)
     case_forms = case_forms or {}
     # Decisions are recorded from the minutes, once the meeting has been held.
     held = meeting.held_on <= timezone.localdate()
@@ -120,9 +129,18 @@ def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, status=2
     for case in cases:
         form = None
         if held and table.may(user, case, "approve"):
-            form = case_forms.get(case.pk) or DecisionForm(prefix=f"case{case.pk}")
+            form = case_forms.get(case.pk) or DecisionWithGrantsForm(
+                prefix=f"case{case.pk}", allocations=case.allocations.all()
+            )
         decision = case.meeting_decisions[0] if case.meeting_decisions else None
-        rows.append({"case": case, "decision": decision, "form": form})
+        allocations = case.allocations.all()
+        rows.append({
+            "case": case,
+            "decision": decision,
+            "form": form,
+            "money": case_money(allocations),
+            "pool": pool_result(case, pool_rules, allocations=allocations),
+        })
     awaiting = any(row["form"] for row in rows)
     return render(
         request,
@@ -134,6 +152,9 @@ def _meeting_page(request, meeting, *, case_forms=None, bulk_form=None, status=2
             "phase_open": _committee_phase_open(meeting.cycle),
             "held": held,
             "may_correct": is_secretariat(user) and not any(row["decision"] for row in rows),
+            "money_total": sum(row["money"].requested_total for row in rows),
+            "recommended_total": sum(row["money"].recommended_total for row in rows),
+            "granted_total": sum(row["money"].granted_total for row in rows),
         },
         status=status,
     )
@@ -190,10 +211,15 @@ def decision_record_view(request, pk: int, case_pk: int):
     if not can_record_decisions(request.user):
         raise PermissionDenied
     case = get_object_or_404(meeting.cases.all(), pk=case_pk)
-    form = DecisionForm(request.POST, prefix=f"case{case.pk}")
+    form = DecisionWithGrantsForm(
+        request.POST, prefix=f"case{case.pk}",
+        allocations=case.allocations.select_related("channel"),
+    )
     if form.is_valid():
         try:
-            case_decide(actor=request.user, case_pk=case.pk, meeting=meeting, **form.cleaned_data)
+            case_decide_with_grants(
+                actor=request.user, case_pk=case.pk, meeting=meeting, **form.decision_data()
+            )
         except (ServiceError, ValidationError) as refusal:
             report_refusal(request, refusal, form)
         else:

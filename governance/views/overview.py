@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from financing.selectors import department_totals
 from governance.models import BudgetCycle, PhaseKind
 from governance.views.decorators import secretariat_required
 from governance.workflow import table
@@ -105,6 +106,27 @@ def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
     )
 
 
+def money_by_department(cycle) -> dict:
+    """Requested, recommended and granted money per department and in total over the
+    cycle's years, in the cycle's price level (financing's selector)."""
+    rows: dict[str, dict] = {}
+    for row in department_totals(cycle):
+        entry = rows.setdefault(
+            row.department_name,
+            {"department": row.department_name, "requested": 0, "recommended": 0, "granted": 0},
+        )
+        for name in ("requested", "recommended", "granted"):
+            entry[name] += getattr(row, name)
+    lines = sorted(rows.values(), key=lambda r: r["department"])
+    return {
+        "rows": lines,
+        "total": {
+            name: sum(r[name] for r in lines) for name in ("requested", "recommended", "granted")
+        },
+        "price_year": cycle.budget_year,
+    }
+
+
 @secretariat_required
 def cycle_overview(request, budget_year: int | None = None):
     cycles = list(BudgetCycle.objects.order_by("-budget_year"))
@@ -115,11 +137,13 @@ def cycle_overview(request, budget_year: int | None = None):
         if cycle is None:
             raise Http404("No such cycle.")
     overview = build_overview(cycle, timezone.localdate()) if cycle else None
+    money = money_by_department(cycle) if cycle else None
     return render(
         request,
         "governance/cycle_overview.html",
         {
             "overview": overview,
+            "money": money,
             "cycle": cycle,
             "cycles": cycles,
             # The counts link to the case list, filtered to the cycle (and more).

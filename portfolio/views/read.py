@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from kkdigital.lib.errors import ServiceError
 from strategy.models import Principle, Theme
 
 from ..case_page import case_page_context
-from ..economy import EconomyTable
+from ..economy import EconomyTable, converted_lines
 from ..filters import DEFAULT_SORT, CaseFilterForm, filter_cases, with_total_investment
 from ..models import (
     CasePrinciple,
@@ -185,6 +186,17 @@ PLAN_TOTALS = (
 )
 
 
+def _plan_lines(cycle, cases, price_years):
+    """The cases' economy lines in the cycle's price level: every sum across cases is
+    converted line by line by the one conversion (financing.prices.convert)."""
+    try:
+        return converted_lines(cases, cycle.budget_year), cycle.budget_year
+    except ServiceError:
+        # A price index is missing: show the lines as entered, without one p/l.
+        lines = [line for case in cases for line in case.economy_lines.all()]
+        return lines, price_years[0] if len(price_years) == 1 else None
+
+
 def plan_totals(cycle, cases) -> tuple[list[dict], list]:
     """The economy of each state group of the plan, and the cases in no group."""
     groups = []
@@ -193,6 +205,7 @@ def plan_totals(cycle, cases) -> tuple[list[dict], list]:
         members = [case for case in cases if case.state in states]
         grouped.update(case.pk for case in members)
         price_years = sorted({case.price_year for case in members})
+        lines, plan_price_year = _plan_lines(cycle, members, price_years)
         groups.append(
             {
                 "key": key,
@@ -201,11 +214,7 @@ def plan_totals(cycle, cases) -> tuple[list[dict], list]:
                 "states": [CaseState(state).label for state in states],
                 "case_count": len(members),
                 "price_years": price_years,
-                "economy": EconomyTable(
-                    cycle.out_years,
-                    [line for case in members for line in case.economy_lines.all()],
-                    price_year=price_years[0] if len(price_years) == 1 else None,
-                ),
+                "economy": EconomyTable(cycle.out_years, lines, price_year=plan_price_year),
             }
         )
     return groups, [case for case in cases if case.pk not in grouped]
