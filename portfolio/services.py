@@ -242,7 +242,7 @@ def _write_economy_line(case, kind, year, amount, actor, reason, area=None) -> N
     elif line.amount == amount:
         return
     line.amount = amount
-    cell = cell_name(kind, year)
+    cell = cell_name(kind, year, area)
     try:
         line.full_clean()
     except ValidationError as error:
@@ -314,7 +314,10 @@ def current_snapshot(case: InvestmentCase) -> CaseSnapshot:
             for name in CASE_M2M_FIELDS
         },
         principles=dict(case.principle_links.values_list("principle_id", "justification")),
-        economy={(line.kind, line.year): line.amount for line in case.economy_lines.all()},
+        economy={
+            _snapshot_key(line.kind, line.year, line.styringsomraade): line.amount
+            for line in case.economy_lines.all()
+        },
     )
 
 
@@ -357,8 +360,20 @@ def case_snapshot(case: InvestmentCase, version: int) -> CaseSnapshot | None:
         principles={
             row.principle_id: row.justification for row in rows_before(CasePrinciple)
         },
-        economy={(row.kind, row.year): row.amount for row in rows_before(CaseEconomyLine)},
+        economy={
+            _snapshot_key(row.kind, row.year, getattr(row, "styringsomraade", "service")):
+            row.amount
+            for row in rows_before(CaseEconomyLine)
+        },
     )
+
+
+def _snapshot_key(kind, year, area) -> tuple:
+    """A service line keeps the ``(kind, year)`` key it always had; an anlæg line adds
+    its styringsområde."""
+    if area == Styringsomraade.ANLAEG:
+        return (kind, year, area)
+    return (kind, year)
 
 
 def case_conflict(case: InvestmentCase, expected_version: int) -> CaseConflict:
@@ -417,14 +432,18 @@ def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
             )
     kind_order = {kind.value: index for index, kind in enumerate(EconomyKind)}
     keys = set(before.economy) | set(after.economy)
-    for kind, year in sorted(
-        keys, key=lambda k: (kind_order.get(k[0], 9), k[1] is None, k[1] or 0)
+    for key in sorted(
+        keys, key=lambda k: (kind_order.get(k[0], 9), k[1] is None, k[1] or 0, len(k))
     ):
-        old, new = before.economy.get((kind, year)), after.economy.get((kind, year))
+        kind, year = key[0], key[1]
+        old, new = before.economy.get(key), after.economy.get(key)
         if old != new:
+            label = economy_label(kind, year)
+            if len(key) == 3:
+                label = _("%(line)s (capital)") % {"line": label}
             changes.append(
                 amount_change(
-                    economy_label(kind, year),
+                    label,
                     abs(old) if old is not None else None,
                     abs(new) if new is not None else None,
                 )

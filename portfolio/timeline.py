@@ -281,12 +281,15 @@ def _economy_entries(case: InvestmentCase) -> list[TimelineEntry]:
     )
     changes = _row_changes(
         records,
-        key=lambda r: (r.kind, r.year),
+        key=lambda r: (r.kind, r.year, r.styringsomraade),
         same=lambda a, b: a.amount == b.amount,
     )
     entries = []
     for change in changes:
-        label = economy_label(*change.key)
+        kind, year, area = change.key
+        label = economy_label(kind, year)
+        if area == "anlaeg":
+            label = _("%(line)s (capital)") % {"line": label}
         if change.old is None:
             text = _("%(line)s: %(amount)s added") % {
                 "line": label,
