@@ -43,6 +43,10 @@ def parse_args(argv=None):
     parser.add_argument(
         "--repeat", type=int, default=3, help="timed requests per page (default: %(default)s)"
     )
+    parser.add_argument(
+        "--report", action="store_true",
+        help="also write the tables as Markdown to bench/results/",
+    )
     args = parser.parse_args(argv)
     try:
         sizes = {int(n) for n in args.cases.split(",") if n.strip()}
@@ -80,18 +84,53 @@ def format_table(headers: list[str], rows: list[list], align: str) -> str:
     return "\n".join([line(cells[0]), rule, *(line(row) for row in cells[1:])])
 
 
+HEADERS = ["page / service", "as", "median ms", "p95 ms", "queries", "kB", "db floor ms",
+           "× admin", "× floor"]
+ALIGN = "llrrrrrrr"
+
+
 def result_rows(results) -> list[list]:
-    return [
-        [
+    """One row per measurement; the ratios compare the median with the reference (the
+    admin changelist of cases in the same run) and with the page's own database floor."""
+    from bench.measure import ADMIN_CHANGELIST
+
+    admin = next((r for r in results if r.name == ADMIN_CHANGELIST), None)
+    rows = []
+    for r in results:
+        floor = r.floor_ms
+        rows.append([
             r.name,
             r.who,
             f"{r.median_ms:.1f}",
             f"{r.p95_ms:.1f}",
             r.queries,
             f"{r.size / 1024:.0f}" if r.size else "–",
-        ]
-        for r in results
-    ]
+            "–" if floor is None else f"{floor:.1f}",
+            f"{r.median_ms / admin.median_ms:.2f}" if admin and admin.median_ms else "–",
+            f"{r.median_ms / floor:.1f}" if floor else "–",
+        ])
+    return rows
+
+
+def markdown_table(headers: list[str], rows: list[list], align: str) -> str:
+    marks = {"l": ":--", "r": "--:"}
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(marks[a] for a in align) + "|"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def write_report(environment_text: str, sections: list[tuple[str, list[list]]]) -> Path:
+    """The run as Markdown in bench/results/ (date, machine, versions, tables)."""
+    from django.db import connection
+
+    results_dir = ROOT / "bench" / "results"
+    results_dir.mkdir(exist_ok=True)
+    path = results_dir / f"{time.strftime('%Y-%m-%d-%H%M')}-{connection.vendor}.md"
+    parts = ["# KK Digital benchmark", "", "```", environment_text, "```", ""]
+    for title, rows in sections:
+        parts += [f"## {title}", "", markdown_table(HEADERS, rows, ALIGN), ""]
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
 
 
 def environment(sizes, repeat) -> str:
@@ -159,7 +198,9 @@ def main(argv=None) -> int:
     databases = setup_databases(verbosity=0, interactive=False)
     failed = False
     try:
-        print(environment(args.sizes, args.repeat), flush=True)
+        environment_text = environment(args.sizes, args.repeat)
+        sections = []
+        print(environment_text, flush=True)
         built = time.perf_counter()
         portfolio = builder.build_portfolio()
         print(f"master data and the long-history case: {time.perf_counter() - built:.1f} s")
@@ -178,14 +219,9 @@ def main(argv=None) -> int:
             results = measure.measure_pages(portfolio, args.repeat)
             results.append(measure.measure_case_save(portfolio, args.repeat))
             results.append(measure.measure_transition(portfolio, args.repeat))
-            print(
-                format_table(
-                    ["page / service", "as", "median ms", "p95 ms", "queries", "kB"],
-                    result_rows(results),
-                    "llrrrr",
-                ),
-                flush=True,
-            )
+            rows = result_rows(results)
+            sections.append((f"{size} cases ({counts()})", rows))
+            print(format_table(HEADERS, rows, ALIGN), flush=True)
             summary[size] = results
         if len(args.sizes) > 1:
             print("\n== median ms (queries) by size")
@@ -206,6 +242,8 @@ def main(argv=None) -> int:
                     "l" + "r" * len(args.sizes),
                 )
             )
+        if args.report:
+            print(f"\nreport: {write_report(environment_text, sections)}")
     except measure.MeasurementError as error:
         print(f"\nerror: {error}", file=sys.stderr)
         failed = True

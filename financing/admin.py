@@ -1,19 +1,29 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kkdigital.admin import GovernedAdmin, HistoryAdmin
 
 from . import resources
-from .models import ChannelCapacity, FinancingChannel
+from .models import (
+    Allocation,
+    ChannelCapacity,
+    FinancingChannel,
+    Loan,
+    LoanInstalment,
+    LoanTerms,
+    PoolRules,
+    PriceIndex,
+)
 
 
 class ChannelCapacityInline(admin.TabularInline):
     model = ChannelCapacity
     extra = 0
-    fields = ("year", "amount", "price_year", "is_demo", "note")
+    fields = ("year", "round", "amount", "price_year", "is_demo", "note")
 
 
 @admin.register(FinancingChannel)
-class FinancingChannelAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class FinancingChannelAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.FinancingChannelResource]
     list_display = ("name", "kind")
     list_filter = ("kind",)
@@ -22,8 +32,48 @@ class FinancingChannelAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ChannelCapacity)
-class ChannelCapacityAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ChannelCapacityAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ChannelCapacityResource]
-    list_display = ("channel", "year", "amount", "price_year", "is_demo", "note")
+    list_display = ("channel", "year", "round", "amount", "price_year", "is_demo", "note")
     list_filter = ("channel", "year", "is_demo")
     search_fields = ("channel__name", "note")
+
+
+@admin.register(PriceIndex)
+class PriceIndexAdmin(HistoryAdmin):
+    """The secretariat keeps the price index; demo figures are marked."""
+
+    list_display = ("year", "index", "is_demo", "note")
+    list_filter = ("is_demo",)
+
+
+@admin.register(PoolRules)
+class PoolRulesAdmin(HistoryAdmin):
+    list_display = ("cycle", "max_payback_years", "require_gains", "gains_cover_within_years")
+
+
+@admin.register(LoanTerms)
+class LoanTermsAdmin(HistoryAdmin):
+    list_display = ("cycle", "term_years", "rate")
+
+
+@admin.register(Allocation)
+class AllocationAdmin(GovernedAdmin):
+    list_display = ("case", "channel", "year", "round", "requested", "recommended", "granted")
+    list_filter = ("channel", "year")
+    search_fields = ("case__title", "case__note_code")
+    list_select_related = ("case", "channel")
+
+
+class LoanInstalmentInline(admin.TabularInline):
+    model = LoanInstalment
+    extra = 0
+    fields = ("year", "principal_part", "interest_part", "moved_from_year")
+
+
+@admin.register(Loan)
+class LoanAdmin(GovernedAdmin):
+    list_display = ("case", "department", "principal", "payout_year", "term_years", "rate")
+    list_filter = ("department",)
+    list_select_related = ("case", "department")
+    inlines = [LoanInstalmentInline]

@@ -262,11 +262,15 @@ def _gross_gains_cover(lines, within: int) -> bool:
     return gains >= total_investment
 
 
-def pool_result(case, rules: PoolRules | None = None, *, allocations=None) -> PoolResult:
+_NO_RULES = object()
+
+
+def pool_result(case, rules=_NO_RULES, *, allocations=None) -> PoolResult:
     """Evaluate the pool rules on a case (uses prefetched allocations and economy lines).
 
-    ``rules`` None: the case's cycle's rules (one query). A case that does not
-    ask the pool for money is not evaluated (``applies`` False).
+    ``rules`` not given: the case's cycle's rules (one query); None: the cycle has
+    none. A case that does not ask the pool for money is not evaluated
+    (``applies`` False).
     """
     if allocations is None:
         allocations = case.allocations.all()
@@ -274,8 +278,8 @@ def pool_result(case, rules: PoolRules | None = None, *, allocations=None) -> Po
     payback = payback_years(lines)
     if not asks_pool(allocations):
         return PoolResult(False, True, [], payback)
-    if rules is None:
-        rules = pool_rules_for(case.cycle_id and case.cycle)
+    if rules is _NO_RULES:
+        rules = pool_rules_for(case.cycle)
     reasons: list[str] = []
     failed = False
     if rules is None:
@@ -318,3 +322,23 @@ def pool_result(case, rules: PoolRules | None = None, *, allocations=None) -> Po
                 % {"years": within}
             )
     return PoolResult(True, not failed, reasons, payback)
+
+
+def pool_results(cases) -> dict[int, PoolResult]:
+    """The pool verdict of many cases (prefetched with ``money_prefetch()``), with the
+    rules of all their cycles read in one query."""
+    cycle_ids = {case.cycle_id for case in cases}
+    rules = {r.cycle_id: r for r in PoolRules.objects.filter(cycle_id__in=cycle_ids)}
+    return {case.pk: pool_result(case, rules.get(case.cycle_id)) for case in cases}
+
+
+def requested_totals_by_cycle(cases) -> list[tuple[object, int]]:
+    """(cycle, requested total) for the cases, each cycle's sum at its own p/l."""
+    totals: dict = {}
+    cycles: dict = {}
+    for case in cases:
+        cycles[case.cycle_id] = case.cycle
+        totals[case.cycle_id] = totals.get(case.cycle_id, 0) + sum(
+            a.requested for a in case.allocations.all()
+        )
+    return [(cycles[pk], totals[pk]) for pk in sorted(totals, key=lambda k: cycles[k].budget_year)]

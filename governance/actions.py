@@ -1,8 +1,10 @@
 """The workflow buttons of a case page: which transitions this user can make now.
 
-Computed from the same permission functions and phase table the transition
-services check, so a button is shown exactly when the service would accept
-the request (the services check again on every request).
+Read from the workflow table (``governance.workflow.table``): a row with a
+button style is a button; it is shown when the case is in one of the row's
+from-states and the row's rule lets the user act, inside the row's phases (or,
+for the secretariat, outside them with a reason). The services check the same
+rows again on every request.
 """
 
 from collections.abc import Callable
@@ -10,98 +12,78 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
+from governance import permissions
 from governance.models import Assessment, CaseTransition, Decision
 from governance.services import workflow
-from portfolio import permissions
+from governance.workflow import table
 from portfolio.models import CaseState, InvestmentCase
 
 
 @dataclass(frozen=True)
 class CaseAction:
-    """A transition the case page offers as a button."""
+    """A step the case page offers as a button: the table's rows of one name."""
 
     name: str
-    to_state: str
-    label: Promise
+    rows: tuple[table.Transition, ...]
     service: Callable
-    allowed: Callable
-    # Who may ever do this to this case, whatever its state: a request from
-    # anybody else is answered 403, not with a message.
-    actor: Callable
-    needs_comment: bool = False
-    confirm: bool = False
-    button_style: str = "button-secondary"
+
+    @property
+    def first(self) -> table.Transition:
+        return self.rows[0]
+
+    @property
+    def label(self) -> Promise:
+        return self.first.label
+
+    @property
+    def needs_comment(self) -> bool:
+        return self.first.needs_comment
+
+    @property
+    def confirm(self) -> Promise | None:
+        return self.first.confirm
+
+    @property
+    def button_style(self) -> str:
+        return self.first.button
+
+    def row_for(self, case: InvestmentCase) -> table.Transition | None:
+        return next((row for row in self.rows if case.state in row.from_states), None)
+
+    def actor(self, user, case: InvestmentCase) -> bool:
+        """Who may ever take this step on this case, whatever its state: a request
+        from anybody else is answered 403, not with a message."""
+        return any(row.who(user, case) for row in self.rows)
+
+    def allowed(self, user, case: InvestmentCase) -> bool:
+        row = self.row_for(case)
+        return row is not None and row.who(user, case)
 
 
-def _case_it_lead_or_secretariat(user, case) -> bool:
-    return permissions.is_case_it_lead(user, case) or permissions.is_secretariat(user)
-
-
-def _secretariat(user, case) -> bool:
-    return permissions.is_secretariat(user)
-
-
-CASE_ACTIONS: dict[str, CaseAction] = {
-    action.name: action
-    for action in (
-        CaseAction(
-            name="submit",
-            to_state=CaseState.SUBMITTED,
-            label=_("Submit the case"),
-            service=workflow.case_submit,
-            allowed=permissions.can_submit_case,
-            actor=permissions.is_case_it_lead,
-            button_style="button-primary",
-        ),
-        CaseAction(
-            name="qualify",
-            to_state=CaseState.QUALIFIED,
-            label=_("Qualify"),
-            service=workflow.case_qualify,
-            allowed=permissions.can_qualify_case,
-            actor=_secretariat,
-            button_style="button-primary",
-        ),
-        CaseAction(
-            name="return",
-            to_state=CaseState.RETURNED,
-            label=_("Return to the department"),
-            service=workflow.case_return,
-            allowed=permissions.can_return_case,
-            actor=_secretariat,
-            needs_comment=True,
-        ),
-        CaseAction(
-            name="start",
-            to_state=CaseState.IN_PROGRESS,
-            label=_("Start the project"),
-            service=workflow.case_start,
-            allowed=permissions.can_start_case,
-            actor=_case_it_lead_or_secretariat,
-            button_style="button-primary",
-        ),
-        CaseAction(
-            name="complete",
-            to_state=CaseState.COMPLETED,
-            label=_("Mark as completed"),
-            service=workflow.case_complete,
-            allowed=permissions.can_complete_case,
-            actor=_case_it_lead_or_secretariat,
-            button_style="button-primary",
-        ),
-        CaseAction(
-            name="withdraw",
-            to_state=CaseState.WITHDRAWN,
-            label=_("Withdraw the case"),
-            service=workflow.case_withdraw,
-            allowed=permissions.can_withdraw_case,
-            actor=permissions.is_case_it_lead,
-            confirm=True,
-        ),
-    )
+# The service that makes each step of the case page.
+SERVICES: dict[str, Callable] = {
+    "submit": workflow.case_submit,
+    "qualify": workflow.case_qualify,
+    "return": workflow.case_return,
+    "start": workflow.case_start,
+    "complete": workflow.case_complete,
+    "withdraw": workflow.case_withdraw,
 }
+
+
+def _case_actions() -> dict[str, CaseAction]:
+    actions: dict[str, CaseAction] = {}
+    for row in table.TABLE:
+        if row.button is None:
+            continue
+        existing = actions.get(row.name)
+        rows = (*existing.rows, row) if existing else (row,)
+        actions[row.name] = CaseAction(name=row.name, rows=rows, service=SERVICES[row.name])
+    return actions
+
+
+CASE_ACTIONS: dict[str, CaseAction] = _case_actions()
 
 
 @dataclass(frozen=True)
@@ -115,26 +97,28 @@ class Action:
     # The phase is closed and the secretariat must give a reason to act anyway.
     needs_override: bool
     button_style: str
+    confirm: Promise | None = None
 
     @property
     def needs_form(self) -> bool:
         """Whether the button leads to a confirmation form instead of acting at once."""
-        return self.needs_comment or self.needs_override or CASE_ACTIONS[self.name].confirm
+        return self.needs_comment or self.needs_override or self.confirm is not None
 
 
 def needs_override(case: InvestmentCase, action: CaseAction) -> bool:
-    return not workflow.is_in_phase(case, action.to_state)
+    row = action.row_for(case)
+    return row is not None and not table.phase_allows(case.cycle, row.phases)
 
 
 def available_actions(user, case: InvestmentCase) -> list[Action]:
-    """The transitions ``user`` can make on ``case`` now, in the order shown."""
+    """The transitions ``user`` can make on ``case`` now, in the table's order."""
     actions = []
     for action in CASE_ACTIONS.values():
-        if not case.can_transition_to(action.to_state) or not action.allowed(user, case):
+        if not action.allowed(user, case):
             continue
         override = needs_override(case, action)
         # Outside the phase only the secretariat may act, and it must say why.
-        if override and not permissions.is_secretariat(user):
+        if override and not permissions.may_act_outside_phase(user):
             continue
         actions.append(
             Action(
@@ -144,6 +128,7 @@ def available_actions(user, case: InvestmentCase) -> list[Action]:
                 needs_comment=action.needs_comment,
                 needs_override=override,
                 button_style=action.button_style,
+                confirm=action.confirm,
             )
         )
     return actions
@@ -178,3 +163,9 @@ def case_workflow_context(user, case: InvestmentCase) -> dict:
             Decision.objects.filter(case=case).select_related("meeting").order_by("-decided_on")
         ),
     }
+
+
+def case_form_workflow_context(user, case: InvestmentCase) -> dict:
+    """What the case's edit form needs from the workflow: the secretariat's comment
+    while the case is returned, shown at the top of the form."""
+    return {"return_transition": latest_return(case)}

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kkdigital.admin import GovernedAdmin
 
 from .models import (
     Assessment,
@@ -19,7 +20,8 @@ class PhaseInline(admin.TabularInline):
 
 
 @admin.register(BudgetCycle)
-class BudgetCycleAdmin(SimpleHistoryAdmin):
+class BudgetCycleAdmin(GovernedAdmin):
+    # Cycles and their phase dates change on the cycle pages, through the services.
     list_display = ("__str__", "budget_year")
     list_filter = ("budget_year",)
     search_fields = ("budget_year",)
@@ -27,23 +29,14 @@ class BudgetCycleAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Phase)
-class PhaseAdmin(SimpleHistoryAdmin):
+class PhaseAdmin(GovernedAdmin):
     list_display = ("cycle", "kind", "starts_on", "ends_on")
     list_filter = ("cycle", "kind")
     search_fields = ("cycle__budget_year",)
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written by the services: read, never changed in the admin."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+# Records written by the services: read, never changed in the admin.
+ReadOnlyAdmin = GovernedAdmin
 
 
 @admin.register(CaseTransition)
@@ -63,9 +56,7 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_select_related = ("recipient", "case")
 
 
-class ReadOnlyHistoryAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
-    """The workflow's records change only through the services, which check the
-    rules; the admin shows them and their history."""
+ReadOnlyHistoryAdmin = GovernedAdmin
 
 
 @admin.register(Assessment)

@@ -11,11 +11,12 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         # The case page lives in portfolio, which does not import governance:
         # hand it the workflow's part of the page through its registry.
-        from portfolio.case_page import register_case_page_context
+        from portfolio.case_page import register_case_form_context, register_case_page_context
 
-        from .actions import case_workflow_context
+        from .actions import case_form_workflow_context, case_workflow_context
 
         register_case_page_context(case_workflow_context)
+        register_case_form_context(case_form_workflow_context)
 
         from .commonfirst.views import case_page_context as common_first_context
 

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from governance.forms_cycles import DanishDateField
 from governance.models import (
     Assessment,
     CommitteeMeeting,
@@ -78,14 +79,24 @@ class AssessmentForm(forms.ModelForm):
 
 
 class MeetingForm(forms.ModelForm):
+    """A meeting of the Economic Committee: its date (dd/mm/åååå, as every date
+    field of the site) and agenda item."""
+
+    held_on = DanishDateField(label=_("Meeting date"))
+
     class Meta:
         model = CommitteeMeeting
         fields = ["held_on", "title"]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date", "class": "form-input"}),
             "title": forms.TextInput(attrs={"class": "form-input"}),
         }
         help_texts = {"title": _("E.g. the agenda item of the budget negotiations.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["held_on"].widget.attrs.update(
+            {"class": "form-input", "autocomplete": "off"}
+        )
 
 
 class ForwardForm(forms.Form):

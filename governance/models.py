@@ -173,7 +173,10 @@ class Notification(models.Model):
         verbose_name=_("case"),
     )
     subject = models.CharField(_("subject"), max_length=250)
+    # The e-mail's text, with greeting and the case's full address.
     body = models.TextField(_("text"))
+    # The short text shown in the app, which links to the case itself.
+    message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     read_at = models.DateTimeField(_("read"), null=True, blank=True)
     emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
@@ -202,8 +205,8 @@ class AssessmentQuerySet(models.QuerySet):
         else reads only those of the cases they may read, and only once the
         secretariat has published the prioritisation of the case's cycle.
         """
+        from governance.permissions import can_see_unpublished_assessments
         from portfolio.models import InvestmentCase
-        from portfolio.permissions import can_see_unpublished_assessments
 
         if not user.is_authenticated or not user.is_active:
             return self.none()

@@ -26,6 +26,13 @@ def send_intake_reminders() -> int:
 
 
 @shared_task
+def send_unsent_notification_emails() -> int:
+    """Every two minutes (Celery beat): send the notification e-mails still unsent,
+    e.g. those that could not be queued while the broker was down."""
+    return notifications.send_unsent_emails()
+
+
+@shared_task
 def send_followup_reminders() -> int:
     """Daily (Celery beat): remind departments of follow-up reports not yet submitted."""
     from governance.followup.reminders import send_followup_reminders as send

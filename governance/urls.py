@@ -66,6 +66,7 @@ urlpatterns = [
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),
     path("moeder/<int:pk>/", meetings.meeting_detail, name="meeting-detail"),
+    path("moeder/<int:pk>/ret/", meetings.meeting_edit, name="meeting-edit"),
     path("moeder/<int:pk>/beslutning/", meetings.decision_record_all_view, name="decide-all"),
     path(
         "moeder/<int:pk>/beslutning/<int:case_pk>/",

@@ -43,6 +43,11 @@ NAVIGATION: list[NavItem] = [
         roles=(Role.SECRETARIAT, Role.COMMITTEE_READER),
     ),
     NavItem(_("Overview"), "governance:cycle-overview", roles=(Role.SECRETARIAT,)),
+    NavItem(
+        _("Financing"),
+        "financing:overview",
+        roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
+    ),
     NavItem(_("Follow-up"), "governance:followup-list"),
     NavItem(
         _("Portfolio"),

@@ -71,6 +71,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Every 403 and 404 is written to kkdigital.security, in one place.
+    "kkdigital.middleware.RefusalLogMiddleware",
+    "kkdigital.middleware.AbsoluteSessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kkdigital.lib.http.NoStoreMiddleware",
@@ -184,10 +187,34 @@ KK_REMINDER_DAYS_BEFORE_INTAKE_DEADLINE = int(
     os.environ.get("KK_REMINDER_DAYS_BEFORE_INTAKE_DEADLINE", "7")
 )
 
+# The sweeper sends unsent notification e-mails up to this many days old.
+KK_UNSENT_EMAIL_MAX_AGE_DAYS = int(os.environ.get("KK_UNSENT_EMAIL_MAX_AGE_DAYS", "3"))
+# ...and leaves the ones younger than this to the task queued when they were written.
+KK_UNSENT_EMAIL_MIN_AGE_SECONDS = int(os.environ.get("KK_UNSENT_EMAIL_MIN_AGE_SECONDS", "60"))
+
 # Celery: Redis as broker when REDIS_URL is set, else eager in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_RESULT_BACKEND = REDIS_URL or None
+# Every task is fire-and-forget (its effect is written to the database), so
+# there is no result backend: with one, each enqueue also subscribed to its
+# result in Redis and, with Redis down, retried that 20 times a second apart.
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_IGNORE_RESULT = True
+# Enqueueing fails fast when the broker is down: no publish retries and short
+# timeouts. The web request goes on (the transition is saved) and the beat
+# task below sends the mails that could not be queued.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 5,
+    "retry_on_timeout": False,
+    # kombu's connect retries for publishing: one quick retry, not three with pauses.
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_ACCEPT_CONTENT = ["json"]
@@ -199,6 +226,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 # A worker consumes this queue; tests give each run its own.
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_BEAT_SCHEDULE: dict = {
+    "unsent-notification-emails": {
+        "task": "governance.tasks.send_unsent_notification_emails",
+        # Mails that could not be queued (broker down) go out within minutes.
+        "schedule": timedelta(minutes=2),
+    },
     "intake-deadline-reminders": {
         "task": "governance.tasks.send_intake_reminders",
         # CELERY_TIMEZONE is Copenhagen time: 07:00 local, every day.
@@ -218,6 +250,8 @@ CSRF_COOKIE_HTTPONLY = True
 # A working day of inactivity ends the session.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
 SESSION_SAVE_EVERY_REQUEST = True
+# However active, a session ends this long after login (kkdigital.middleware).
+KK_SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(12 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 # Django's login() gives the session a new key, so a key fixed before login
 # is worthless after it.
@@ -256,12 +290,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a reverse proxy the client's address is in X-Forwarded-For; without
-# one that header is the client's own claim and must not be trusted.
-if env_bool("BEHIND_PROXY", False):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-else:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# one that header is the client's own claim and must not be trusted
+# (kkdigital.lib.client_ip; django-ipware is not used).
+KK_BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+KK_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "1"))
+AXES_CLIENT_IP_CALLABLE = "kkdigital.lib.client_ip.client_ip"
+# Lock-out log lines name the user name; the address stays masked.
+AXES_SENSITIVE_PARAMETERS = ["ip_address"]
 # Personal data: keep failed attempts (needed for throttling), not a log of
 # every successful login with address and browser.
 AXES_DISABLE_ACCESS_LOG = True

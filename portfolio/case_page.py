@@ -26,3 +26,21 @@ def case_page_context(user, case) -> dict:
     for provider in _providers:
         context.update(provider(user, case))
     return context
+
+
+_form_providers: list[CaseContextProvider] = []
+
+
+def register_case_form_context(provider: CaseContextProvider) -> CaseContextProvider:
+    """Add ``provider(user, case) -> dict`` to the case edit form's context (once):
+    governance hands it the secretariat's comment on a returned case."""
+    if provider not in _form_providers:
+        _form_providers.append(provider)
+    return provider
+
+
+def case_form_context(user, case) -> dict:
+    context: dict = {}
+    for provider in _form_providers:
+        context.update(provider(user, case))
+    return context

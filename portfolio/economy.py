@@ -12,6 +12,17 @@ from .models import EconomyKind
 
 # The order of the rows: costs first, then the gains that pay them back.
 KINDS = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER, EconomyKind.GAIN)
+# The column of the permanent (varig) effect in a cell's name.
+PERMANENT = "varig"
+
+
+def cell_name(kind, year: int | None) -> str:
+    """The name of a kind's cell in a year (None: the permanent effect): "investment_2027".
+
+    The case form's cells have these names, and a service that refuses one
+    amount names the cell it refused, so the message lands next to it.
+    """
+    return f"{kind}_{year if year is not None else PERMANENT}"
 
 
 @dataclass(frozen=True)
@@ -190,3 +201,32 @@ def payback_years(case_or_lines, horizon: int = PAYBACK_HORIZON_YEARS) -> int | 
         if cumulative >= total_investment:
             return number
     return None
+
+
+# --- Price levels ------------------------------------------------------------------
+# The one p/l conversion lives in financing (it owns the price index); portfolio
+# may not import it, so financing registers it here when it starts.
+_price_converter: dict = {}
+
+
+def register_price_converter(convert, load_indices) -> None:
+    """``convert(amount, *, from_year, to_year, indices)`` and ``load_indices()``."""
+    _price_converter["convert"] = convert
+    _price_converter["load"] = load_indices
+
+
+def converted_lines(cases, to_year: int) -> list[tuple[str, int | None, int]]:
+    """The economy lines of ``cases`` as ``(kind, year, amount)`` in ``to_year`` p/l,
+    each line converted by the registered conversion (one query for the indices).
+    Uses prefetched ``economy_lines``."""
+    convert = _price_converter["convert"]
+    indices = _price_converter["load"]() if any(c.price_year != to_year for c in cases) else {}
+    return [
+        (
+            line.kind,
+            line.year,
+            convert(line.amount, from_year=case.price_year, to_year=to_year, indices=indices),
+        )
+        for case in cases
+        for line in case.economy_lines.all()
+    ]

@@ -11,11 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from kkdigital.lib.money import AmountError, format_number, parse_amount
 from strategy.models import Potential, Principle, Theme
 
-from .economy import KINDS
-from .models import Department, EconomyKind, InvestmentCase
+from .economy import KINDS, PERMANENT, cell_name
+from .models import ECONOMY_LINE_CEILING, Department, EconomyKind, InvestmentCase, ceiling_message
 from .services import CASE_FORM_FIELDS, CaseData
-
-PERMANENT = "varig"
 
 # The sections of the case form, in order: (slug used in ?sektion= and anchors, heading).
 SECTIONS = (
@@ -229,7 +227,7 @@ class EconomyForm(forms.Form):
 
     @staticmethod
     def cell_name(kind, year) -> str:
-        return f"{kind}_{year if year is not None else PERMANENT}"
+        return cell_name(kind, year)
 
     @staticmethod
     def cell_label(kind, year) -> str:
@@ -249,6 +247,8 @@ class EconomyForm(forms.Form):
                     name,
                     _("Write the amount without a minus; gains are written as positive savings."),
                 )
+            elif amount is not None and amount > ECONOMY_LINE_CEILING:
+                self.add_error(name, ceiling_message())
         return cleaned
 
     def amounts(self) -> dict[tuple[str, int | None], int | None]:

@@ -1,6 +1,7 @@
 """Departments, their people, and the investment cases they submit."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -132,41 +133,34 @@ class InvestmentCaseQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(Role.SECRETARIAT):
             return self.all()
+        # "Submitted" is what happened, not the state's name: a draft withdrawn
+        # before it was ever sent on stays the department's own. Every other
+        # state after draft is reached only through a submission; for a
+        # withdrawn case the submit transition's record is the fact
+        # (governance.CaseTransition, reached by its related name so that
+        # portfolio imports nothing from governance).
+        transitions = self.model._meta.get_field("transitions").related_model
+        was_submitted = models.Exists(
+            transitions.objects.filter(case=models.OuterRef("pk"), to_state=CaseState.SUBMITTED)
+        )
+        sent_on = models.Q(state__in=SUBMITTED_STATES) & ~models.Q(state=CaseState.WITHDRAWN)
+        sent_on |= models.Q(was_submitted, state=CaseState.WITHDRAWN)
         q = models.Q(pk__in=[])
         if user.has_role(Role.IT_DIRECTORS):
-            q |= models.Q(state__in=SUBMITTED_STATES)
+            q |= sent_on
         if user.has_role(Role.COMMITTEE_READER):
             q |= models.Q(state__in=COMMITTEE_STATES)
         if user.department_id and user.has_role(Role.DEPARTMENT_STAFF, Role.DEPARTMENT_IT_LEAD):
             q |= models.Q(department_id=user.department_id)
-            q |= models.Q(
-                participating_departments=user.department_id, state__in=SUBMITTED_STATES
-            )
+            q |= models.Q(sent_on, participating_departments=user.department_id)
         return self.filter(q).distinct()
 
 
 class InvestmentCase(models.Model):
     """One investment need of a department or of several departments together."""
 
-    # The case workflow: from a state, the states it may move to. Only the
-    # transition services in governance change a case's state.
-    TRANSITIONS: dict[str, tuple[str, ...]] = {
-        CaseState.DRAFT: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
-        CaseState.SUBMITTED: (CaseState.RETURNED, CaseState.QUALIFIED, CaseState.WITHDRAWN),
-        CaseState.RETURNED: (CaseState.SUBMITTED, CaseState.WITHDRAWN),
-        CaseState.QUALIFIED: (CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED),
-        CaseState.PRIORITISED: (CaseState.FORWARDED,),
-        CaseState.FORWARDED: (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED),
-        CaseState.APPROVED: (CaseState.IN_PROGRESS,),
-        CaseState.IN_PROGRESS: (CaseState.COMPLETED,),
-        # Deferred and not recommended cases may join the next cycle's intake
-        # as drafts (governance.services.cycles.case_carry_over).
-        CaseState.NOT_RECOMMENDED: (CaseState.DRAFT,),
-        CaseState.REJECTED: (),
-        CaseState.DEFERRED: (CaseState.DRAFT,),
-        CaseState.COMPLETED: (),
-        CaseState.WITHDRAWN: (),
-    }
+    # The workflow (which state may follow which, by whom, when) is the table
+    # in governance.workflow.table; only its transition path changes the state.
     # States in which the department may still edit the case.
     EDITABLE_STATES = (CaseState.DRAFT, CaseState.RETURNED)
 
@@ -237,6 +231,9 @@ class InvestmentCase(models.Model):
     note_code = models.CharField(_("budget note code"), max_length=12, blank=True, editable=False)
     # Optimistic locking: every save through the services increments it.
     version = models.PositiveIntegerField(_("version"), default=1)
+    # The one-time token of the new-case form that created the case: the same
+    # form posted twice (a double click, a resent request) creates one case.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         "portfolio.User",
         on_delete=models.PROTECT,
@@ -249,7 +246,7 @@ class InvestmentCase(models.Model):
     objects = InvestmentCaseQuerySet.as_manager()
     history = HistoricalRecords(
         m2m_fields=[participating_departments, themes, potentials],
-        excluded_fields=["updated_at"],
+        excluded_fields=["updated_at", "form_token"],
     )
 
     class Meta:
@@ -271,9 +268,6 @@ class InvestmentCase(models.Model):
 
     def get_absolute_url(self):
         return reverse("portfolio:case-detail", args=[self.pk])
-
-    def can_transition_to(self, state: str) -> bool:
-        return state in self.TRANSITIONS.get(self.state, ())
 
     @property
     def is_editable(self) -> bool:
@@ -380,6 +374,10 @@ class Styringsomraade(models.TextChoices):
 
 # The kinds of economy line that may be capital (anlæg); the others are service.
 ANLAEG_KINDS = ("investment", "retender")
+# The ceiling of one economy line, in whole kroner either way (10 mia. kr.): the
+# whole municipality's yearly budget is about 60 mia. kr., so a line above it is
+# a typing error (a few zeros too many), not an investment.
+ECONOMY_LINE_CEILING = 10_000_000_000
 
 
 class CaseEconomyLine(models.Model):
@@ -448,3 +446,15 @@ class CaseEconomyLine(models.Model):
     def __str__(self):
         year = self.year or _("permanent")
         return f"{self.case}: {self.get_kind_display()} {year}: {self.amount}"
+
+    def clean(self):
+        if self.amount is not None and abs(self.amount) > ECONOMY_LINE_CEILING:
+            raise ValidationError({"amount": ceiling_message()})
+
+
+def ceiling_message() -> str:
+    """The refusal of an amount above the ceiling of a line, with the ceiling in it."""
+    return _(
+        "No line of a case can be above %(ceiling)s kr. (10 mia. kr.): check the number "
+        "of digits."
+    ) % {"ceiling": "10.000.000.000"}

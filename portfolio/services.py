@@ -9,10 +9,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.utils import timezone
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError, IntegrityError, transaction
+from django.db.models.signals import post_save
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from strategy.models import Potential, Principle, Theme
 
@@ -25,6 +28,7 @@ from .changes import (
     linked_name,
     links_change,
 )
+from .economy import cell_name
 from .models import (
     CaseEconomyLine,
     CasePrinciple,
@@ -55,6 +59,16 @@ CASE_FORM_FIELDS = (
 CASE_M2M_FIELDS = ("participating_departments", "themes", "potentials")
 
 EconomyKey = tuple[str, int | None]
+
+# Change reasons are stored with the history: in the site's language, not the
+# language of the request that caused them.
+CASE_CREATED = gettext_lazy("Case created")
+CASE_EDITED = gettext_lazy("Case edited")
+
+
+def _in_site_language(message) -> str:
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(message)
 
 
 @dataclass
@@ -93,22 +107,45 @@ class CaseConflict(Exception):
         super().__init__(f"case changed by {', '.join(changed_by)} to version {current_version}")
 
 
-def case_create(*, actor, cycle, data: CaseData) -> InvestmentCase:
+def case_create(*, actor, cycle, data: CaseData, form_token=None) -> InvestmentCase:
     """A department user starts a draft for their own department in ``cycle``.
 
     The price level is the cycle's budget year; the draft may be incomplete.
+    ``form_token`` is the new-case form's one-time token: a second request with
+    the same token creates nothing and returns the case the first one created.
     """
     if not can_create_case(actor):
         raise PermissionDenied
-    with transaction.atomic():
-        case = InvestmentCase(
-            department=actor.department,
-            cycle=cycle,
-            price_year=cycle.budget_year,
-            created_by=actor,
-            version=1,
-        )
-        _write_case(case, actor=actor, data=data, reason=_("Case created"))
+    if form_token is not None:
+        existing = _created_with(form_token, actor)
+        if existing is not None:
+            return existing
+    try:
+        with transaction.atomic():
+            case = InvestmentCase(
+                department=actor.department,
+                cycle=cycle,
+                price_year=cycle.budget_year,
+                created_by=actor,
+                version=1,
+                form_token=form_token,
+            )
+            _write_case(case, actor=actor, data=data, reason=_in_site_language(CASE_CREATED))
+    except IntegrityError:
+        # Two requests with one token at the same moment: the unique index let
+        # one of them in; this one answers with that case.
+        existing = _created_with(form_token, actor) if form_token is not None else None
+        if existing is None:
+            raise
+        return existing
+    return case
+
+
+def _created_with(form_token, actor) -> InvestmentCase | None:
+    case = InvestmentCase.objects.filter(form_token=form_token).first()
+    if case is not None and case.created_by_id != actor.pk:
+        # Someone else's token: not a repeat of this person's form.
+        raise PermissionDenied
     return case
 
 
@@ -126,7 +163,7 @@ def case_update(*, actor, case_pk: int, expected_version: int, data: CaseData) -
         if case.version != expected_version:
             raise case_conflict(case, expected_version)
         case.version += 1
-        _write_case(case, actor=actor, data=data, reason=_("Case edited"))
+        _write_case(case, actor=actor, data=data, reason=_in_site_language(CASE_EDITED))
     return case
 
 
@@ -141,11 +178,23 @@ def _write_case(case: InvestmentCase, *, actor, data: CaseData, reason: str) -> 
     case.full_clean()
     case._history_user = actor
     case._change_reason = reason
-    case.save()
-    for name in CASE_M2M_FIELDS:
-        values = getattr(data, name)
-        if values is not None:
-            getattr(case, name).set(values)
+    # One save is one version: simple-history would write a record for the row
+    # and another for every add and remove on each many-to-many field (six for
+    # an edit of three). History is held back while the row and its links are
+    # written, then the post_save signal Django sent for the row is sent once
+    # more with history on, and simple-history records the case as it now is.
+    created = case.pk is None
+    case.skip_history_when_saving = True
+    try:
+        case.save()
+        for name in CASE_M2M_FIELDS:
+            values = getattr(data, name)
+            if values is not None:
+                getattr(case, name).set(values)
+    finally:
+        del case.skip_history_when_saving
+    post_save.send(sender=InvestmentCase, instance=case, created=created, update_fields=None,
+                   raw=False, using=case._state.db)
     for principle_id, justification in data.principles.items():
         _write_principle(case, principle_id, (justification or "").strip(), actor, reason)
     for key, amount in data.economy.items():
@@ -193,9 +242,21 @@ def _write_economy_line(case, kind, year, amount, actor, reason, area=None) -> N
     elif line.amount == amount:
         return
     line.amount = amount
-    line.full_clean()
+    cell = cell_name(kind, year)
+    try:
+        line.full_clean()
+    except ValidationError as error:
+        # Name the cell, so that the form shows the message next to it.
+        raise ValidationError({cell: error.messages}) from error
     _stamp(line, actor, reason)
-    line.save()
+    try:
+        with transaction.atomic():
+            line.save()
+    except (DataError, OverflowError) as error:
+        # The database's own limit, should an amount pass every check above.
+        raise ValidationError(
+            {cell: [_("The database cannot store an amount this large.")]}
+        ) from error
 
 
 def _stamp(obj, actor, reason) -> None:

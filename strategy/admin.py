@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kkdigital.admin import HistoryAdmin
 
 from . import resources
 from .models import (
@@ -29,7 +30,7 @@ class ThemeGoalInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class StrategyAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.StrategyResource]
     list_display = ("name", "version", "starts_year", "ends_year", "approved_on")
     list_filter = ("starts_year",)
@@ -38,7 +39,7 @@ class StrategyAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ThemeAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ThemeResource]
     list_display = ("number", "name", "strategy")
     list_filter = ("strategy",)
@@ -47,14 +48,14 @@ class ThemeAdmin(ImportExportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ThemeGoal)
-class ThemeGoalAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class ThemeGoalAdmin(ImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ThemeGoalResource]
     list_display = ("__str__", "theme", "order")
     list_filter = ("theme__strategy", "theme")
     search_fields = ("text",)
 
 
-class FrameElementAdmin(ImportExportMixin, SimpleHistoryAdmin):
+class FrameElementAdmin(ImportExportMixin, HistoryAdmin):
     list_display = ("number", "name")
     list_filter = ("number",)
     search_fields = ("name", "description")
@@ -91,7 +92,7 @@ class SignatureProjectInline(admin.StackedInline):
 
 
 @admin.register(DepartmentStrategy)
-class DepartmentStrategyAdmin(SimpleHistoryAdmin):
+class DepartmentStrategyAdmin(HistoryAdmin):
     """A department's own strategy with its targets and signature projects."""
 
     list_display = ("name", "department", "starts_year", "ends_year", "approved_on")

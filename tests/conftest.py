@@ -39,6 +39,16 @@ def _celery_in_process(request):
     celery_app.conf.task_always_eager, celery_app.conf.task_eager_propagates = before
 
 
+@pytest.fixture(autouse=True)
+def _broker_not_paused():
+    """A test that made enqueueing fail must not leave the next one's mails unqueued."""
+    from governance.services.notifications import reset_broker_pause
+
+    reset_broker_pause()
+    yield
+    reset_broker_pause()
+
+
 @pytest.fixture
 def cycle(db):
     return BudgetCycleFactory(budget_year=2027)

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from governance.models import BudgetCycle, CaseTransition
+from governance.models import BudgetCycle, CaseTransition, Notification
 from governance.services.cycles import CycleError, case_carry_over, cycle_create_next
 from portfolio import permissions
 from portfolio.models import CaseState, InvestmentCase
@@ -155,7 +155,7 @@ def test_a_case_only_moves_to_a_later_cycle(secretariat, cycle, deferred):
 @pytest.mark.parametrize("role", ["staff", "it_lead", "director"])
 def test_only_the_secretariat_carries_cases_over(request, role, cycle, deferred):
     later = BudgetCycleFactory(budget_year=2028)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(CycleError):
         case_carry_over(actor=request.getfixturevalue(role), case=deferred, to_cycle=later)
     with pytest.raises(PermissionDenied):
         cycle_create_next(actor=request.getfixturevalue(role))
@@ -192,3 +192,18 @@ def test_the_case_page_partial_says_where_the_case_came_from(secretariat, cycle,
     deferred.refresh_from_db()
     html = render_to_string(partial, {"case": deferred})
     assert "Overført fra Budget 2027" in html
+
+
+def test_carrying_over_tells_the_department_to_update_the_economy(
+    secretariat, cycle, deferred, staff, it_lead, outsider
+):
+    later = BudgetCycleFactory(budget_year=2028)
+
+    case_carry_over(actor=secretariat, case=deferred, to_cycle=later)
+
+    notes = Notification.objects.filter(case=deferred, subject__icontains="Fælles booking")
+    assert sorted(n.recipient.username for n in notes) == sorted([staff.username, it_lead.username])
+    body = notes.first().body
+    assert "Budget 2028" in body
+    assert "2028–2031" in body
+    assert not Notification.objects.filter(recipient=outsider).exists()

@@ -188,7 +188,7 @@ def test_the_query_count_does_not_grow_with_the_data(client, cycle, departments,
     many = measure()
 
     assert few == many
-    assert many <= 15
+    assert many <= 18  # +3: the money per department (channels, indices, sums)
 
 
 def test_it_links_each_count_to_the_filtered_case_list(client, cases, secretariat):

@@ -80,7 +80,8 @@ def test_another_department_sees_only_the_cases_it_may_read(
     response = client.get(plan_url())
     assert titles(response) == ["Platform"]
     page = response.content.decode()
-    assert "Kladde" not in page
+    # The draft's title (the states' names include the word "Kladde" too).
+    assert "Kladde</a>" not in page
     assert "Du ser de af forvaltningens sager, som du har adgang til." in page
 
 
@@ -105,7 +106,8 @@ def test_it_groups_by_type_with_re_tendering_on_its_own(client, staff, plan_case
 def test_it_sums_the_economy_per_year_kind_and_net(client, staff, plan_cases):
     client.force_login(staff)
     response = client.get(plan_url())
-    economy = response.context["economy"]
+    totals = {group["key"]: group for group in response.context["totals"]}
+    economy = totals["pipeline"]["economy"]
     # Three cases, each 1.000.000 investment and 250.000 gain a year, 500.000 gain for good.
     assert economy.row_total("investment") == 12_000_000
     assert economy.column_totals == [2_250_000] * 4 + [-1_500_000]
@@ -166,3 +168,25 @@ def test_a_department_code_with_danish_letters_works_in_the_address(client, secr
     response = client.get(url)
     assert response.status_code == 200
     assert response.context["department"].code == "ØKF"
+
+
+def test_it_keeps_the_pipeline_and_the_approved_cases_in_separate_totals(
+    client, staff, plan_cases
+):
+    draft, platform, retender = plan_cases
+    platform.state = CaseState.APPROVED
+    platform.save()
+    retender.state = CaseState.REJECTED
+    retender.save()
+    client.force_login(staff)
+    response = client.get(plan_url())
+    totals = {group["key"]: group for group in response.context["totals"]}
+    assert totals["pipeline"]["case_count"] == 1
+    assert totals["approved"]["case_count"] == 1
+    assert totals["pipeline"]["economy"].row_total("investment") == 4_000_000
+    assert totals["approved"]["economy"].row_total("investment") == 4_000_000
+    assert [case.title for case in response.context["outside_totals"]] == ["Genudbud"]
+    page = response.content.decode()
+    assert "Under behandling" in page
+    assert "godkendt af Økonomiudvalget" in page
+    assert "er ikke med i nogen af summerne" in page

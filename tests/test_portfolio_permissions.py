@@ -2,6 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from governance.permissions import can_transition
 from portfolio import permissions
 from portfolio.models import CaseState, InvestmentCase
 
@@ -83,12 +84,12 @@ def test_wrong_department_cannot_edit(draft, outsider, secretariat, director):
 
 
 def test_only_own_it_lead_submits_and_withdraws(draft, staff, it_lead, outsider_it_lead):
-    assert permissions.can_submit_case(it_lead, draft)
-    assert permissions.can_withdraw_case(it_lead, draft)
-    assert not permissions.can_submit_case(staff, draft)
-    assert not permissions.can_withdraw_case(staff, draft)
-    assert not permissions.can_submit_case(outsider_it_lead, draft)
-    assert not permissions.can_withdraw_case(outsider_it_lead, draft)
+    assert can_transition(it_lead, draft, "submit")
+    assert can_transition(it_lead, draft, "withdraw")
+    assert not can_transition(staff, draft, "submit")
+    assert not can_transition(staff, draft, "withdraw")
+    assert not can_transition(outsider_it_lead, draft, "submit")
+    assert not can_transition(outsider_it_lead, draft, "withdraw")
 
 
 def test_get_case_for_answers_403_to_reader_without_right(draft, staff, director):
@@ -96,15 +97,20 @@ def test_get_case_for_answers_403_to_reader_without_right(draft, staff, director
     draft.save()
     assert permissions.get_case_for(director, draft.pk) == draft
     with pytest.raises(PermissionDenied):
-        permissions.get_case_for(director, draft.pk, "edit")
+        permissions.get_case_for(director, draft.pk, permissions.can_edit_case)
     with pytest.raises(PermissionDenied):
-        permissions.get_case_for(staff, draft.pk, "edit")
+        permissions.get_case_for(staff, draft.pk, permissions.can_edit_case)
 
 
 def test_refusals_are_logged(draft, outsider, caplog):
     with pytest.raises(Http404):
-        permissions.get_case_for(outsider, draft.pk, "edit")
-    assert f"user={outsider.pk} case={draft.pk} action=edit" in caplog.text
+        permissions.get_case_for(outsider, draft.pk, permissions.can_edit_case)
+    assert f"user={outsider.pk} case={draft.pk} check=can_edit_case" in caplog.text
+
+
+def test_get_case_for_takes_a_check_function_not_an_action_name(draft, staff):
+    with pytest.raises(TypeError):
+        permissions.get_case_for(staff, draft.pk, "edit")
 
 
 def test_a_new_draft_lists_what_is_missing_for_submission(draft):

@@ -15,9 +15,10 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
-from governance.models import BudgetCycle, CaseTransition, Phase, PhaseKind, default_phase_windows
+from governance.models import BudgetCycle, Phase, PhaseKind, default_phase_windows
+from governance.permissions import is_secretariat
+from kkdigital.lib.errors import ServiceError
 from portfolio.models import CaseState, InvestmentCase
-from portfolio.permissions import is_secretariat
 
 # The phases of the process in the order they follow each other in a year.
 PROCESS_ORDER = [
@@ -35,13 +36,8 @@ CARRIED_OVER_COMMENT = gettext_noop("Carried over from %(from)s to %(to)s")
 CYCLE_CREATED_REASON = gettext_noop("Created by the secretariat")
 PHASES_CHANGED_REASON = gettext_noop("Phase dates changed by the secretariat")
 
-# The states from which a case may join the next cycle's intake (DESIGN.md:
-# "deferred, not recommended → may join the next cycle's intake"). Creating
-# the next cycle carries the deferred ones over by itself.
-CARRY_OVER_STATES = (CaseState.DEFERRED, CaseState.NOT_RECOMMENDED)
 
-
-class CycleError(Exception):
+class CycleError(ServiceError):
     """A cycle action that cannot be done; the message is for the user."""
 
 
@@ -166,53 +162,60 @@ def case_carry_over(*, actor, case: InvestmentCase, to_cycle: BudgetCycle) -> In
 
     The same case row moves, so its history, economy and timeline stay: it
     becomes a draft of its department in ``to_cycle``, remembers the cycle it
-    came from, and keeps its price level (the amounts are in that level).
-    The change is written as a transition and a history row.
+    came from, and keeps its price level (the amounts are in that level). It
+    goes through the transition path (the table's row "carry_over"), which
+    writes the transition and the history row and tells the department to
+    update the case's economy for the new years.
     """
-    _require_secretariat(actor)
-    with transaction.atomic():
-        case = (
-            InvestmentCase.objects.select_for_update(of=("self",))
-            .select_related("cycle")
-            .get(pk=case.pk)
-        )
-        if case.state not in CARRY_OVER_STATES or not case.can_transition_to(CaseState.DRAFT):
-            raise CycleError(
-                _("“%(case)s” is %(state)s and cannot be carried over.")
-                % {"case": case.title, "state": case.get_state_display().lower()}
-            )
-        if to_cycle.budget_year <= case.cycle.budget_year:
+    # Imported here: the workflow services import this module's neighbours.
+    from governance.services.workflow import TransitionError, _transition
+    from governance.workflow import table
+
+    def later_cycle(locked):
+        if to_cycle.budget_year <= locked.cycle.budget_year:
             raise CycleError(
                 _("“%(case)s” can only be carried over to a later cycle than %(cycle)s.")
-                % {"case": case.title, "cycle": case.cycle}
+                % {"case": locked.title, "cycle": locked.cycle}
             )
-        from_cycle = case.cycle
-        from_state = case.state
-        comment = _in_default_language(
-            CARRIED_OVER_COMMENT, **{"from": from_cycle, "to": to_cycle}
-        )
-        case.state = CaseState.DRAFT
-        case.carried_over_from = from_cycle
-        case.cycle = to_cycle
-        case.version += 1
+
+    comment = ""
+
+    def move(locked):
+        nonlocal comment
+        locked.carried_over_from = locked.cycle
+        locked.cycle = to_cycle
         try:
-            case.full_clean()
+            locked.full_clean()
         except ValidationError as error:
             raise CycleError(
                 _("“%(case)s” could not be carried over: %(problems)s")
-                % {"case": case.title, "problems": " ".join(error.messages)}
+                % {"case": locked.title, "problems": " ".join(error.messages)}
             ) from error
-        case._change_reason = comment
-        case._history_user = actor
-        case.save(update_fields=["state", "cycle", "carried_over_from", "version", "updated_at"])
-        CaseTransition.objects.create(
-            case=case,
-            from_state=from_state,
-            to_state=CaseState.DRAFT,
-            actor=actor,
-            comment=comment,
+        return ["cycle", "carried_over_from"]
+
+    with transaction.atomic():
+        current = InvestmentCase.objects.select_related("cycle").get(pk=case.pk)
+        comment = _in_default_language(
+            CARRIED_OVER_COMMENT, **{"from": current.cycle, "to": to_cycle}
         )
-    return case
+        try:
+            _transition(
+                actor=actor,
+                case_pk=case.pk,
+                to_state=CaseState.DRAFT,
+                comment=comment,
+                change_reason=comment,
+                check=later_cycle,
+                change=move,
+            )
+        except TransitionError as refusal:
+            if not table.is_transition(current.state, CaseState.DRAFT):
+                raise CycleError(
+                    _("“%(case)s” is %(state)s and cannot be carried over.")
+                    % {"case": current.title, "state": current.get_state_display().lower()}
+                ) from refusal
+            raise CycleError(refusal.message, refusal.problems) from refusal
+    return InvestmentCase.objects.get(pk=case.pk)
 
 
 def cases_to_carry_over(cycle: BudgetCycle):

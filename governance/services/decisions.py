@@ -6,10 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from governance.models import BudgetCycle, CommitteeMeeting, Decision
+from governance import permissions
+from governance.models import BudgetCycle, CommitteeMeeting, Decision, DecisionOutcome
 from governance.services.workflow import TransitionError, case_decide
-from portfolio import permissions
-from portfolio.models import CaseState
+from governance.workflow import table
+from kkdigital.lib.errors import ServiceError
 
 
 def meeting_create(
@@ -26,6 +27,31 @@ def meeting_create(
     return meeting
 
 
+class MeetingError(ServiceError):
+    """A change to a meeting that cannot be made; the message is for the person."""
+
+
+def meeting_update(
+    *, actor, meeting_pk: int, held_on: datetime.date, title: str
+) -> CommitteeMeeting:
+    """The secretariat corrects a registered meeting's date and agenda item, until
+    decisions are recorded from it (they carry the meeting's date)."""
+    if not permissions.is_secretariat(actor):
+        raise PermissionDenied
+    with transaction.atomic():
+        meeting = CommitteeMeeting.objects.select_for_update().get(pk=meeting_pk)
+        if Decision.objects.filter(meeting=meeting).exists():
+            raise MeetingError(
+                _("Decisions are recorded from this meeting: it can no longer be corrected.")
+            )
+        meeting.held_on = held_on
+        meeting.title = (title or "").strip()
+        meeting.full_clean()
+        meeting._history_user = actor
+        meeting.save(update_fields=["held_on", "title"])
+    return meeting
+
+
 def meeting_decide_all(
     *, actor, meeting: CommitteeMeeting, outcome: str, text: str, override_reason: str = ""
 ) -> list[Decision]:
@@ -35,7 +61,7 @@ def meeting_decide_all(
     """
     with transaction.atomic():
         pks = list(
-            meeting.cases.filter(state=CaseState.FORWARDED).order_by("pk").values_list(
+            meeting.cases.filter(state__in=table.from_states("approve")).order_by("pk").values_list(
                 "pk", flat=True
             )
         )
@@ -52,3 +78,54 @@ def meeting_decide_all(
             )
             for pk in pks
         ]
+
+
+def case_decide_with_grants(
+    *,
+    actor,
+    case_pk: int,
+    meeting: CommitteeMeeting,
+    outcome: str,
+    text: str,
+    grants: dict | None = None,
+    override_reason: str = "",
+    capacity_override_reason: str = "",
+) -> Decision:
+    """Record the committee's decision and, when it approves, the money it granted per
+    channel and year (``grants``: channel → {year: kroner or None}).
+
+    One transaction: a grant refused by a channel's capacity
+    (``financing.services.CapacityExceeded``) leaves the decision unrecorded too.
+    """
+    from financing.services import CapacityExceeded, allocation_grant_set
+
+    with transaction.atomic():
+        decision = case_decide(
+            actor=actor,
+            case_pk=case_pk,
+            meeting=meeting,
+            outcome=outcome,
+            text=text,
+            override_reason=override_reason,
+        )
+        if outcome == DecisionOutcome.APPROVED:
+            for channel, amounts in (grants or {}).items():
+                try:
+                    allocation_grant_set(
+                        actor=actor,
+                        case=decision.case,
+                        channel=channel,
+                        amounts=amounts,
+                        override_reason=capacity_override_reason,
+                    )
+                except CapacityExceeded as error:
+                    # The decision form names its cells by channel and year.
+                    raise CapacityExceeded(
+                        error.message,
+                        {
+                            key.replace("amount_", f"grant_{channel.kind}_"): items
+                            for key, items in error.problems.items()
+                        },
+                        error.over,
+                    ) from error
+    return decision

@@ -9,6 +9,8 @@ transition sends nothing.
 
 import datetime
 import logging
+import re
+import time
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -33,6 +35,7 @@ KIND_DECISION = "decision"
 KIND_REMINDER = "intake_reminder"
 KIND_PRIORITISED = "prioritised"
 KIND_NOT_RECOMMENDED = "not_recommended"
+KIND_CARRIED_OVER = "carried_over"
 
 DECISION_STATES = (CaseState.APPROVED, CaseState.REJECTED, CaseState.DEFERRED)
 
@@ -73,6 +76,7 @@ def _subject(kind: str, context: dict) -> str:
         KIND_REMINDER: _("Reminder: the intake for %(cycle)s closes on %(deadline)s"),
         KIND_PRIORITISED: _("Prioritised by the IT directors: %(case)s"),
         KIND_NOT_RECOMMENDED: _("Not recommended by the IT directors: %(case)s"),
+        KIND_CARRIED_OVER: _("In the new intake: %(case)s"),
     }
     values = {
         "case": context.get("case", ""),
@@ -84,33 +88,75 @@ def _subject(kind: str, context: dict) -> str:
 
 
 def _create(recipient: User, kind: str, context: dict, case=None) -> Notification:
-    """One notification, rendered in the recipient's language, e-mailed after commit."""
+    """One notification, written in the site's language whatever the request's, and
+    e-mailed after commit. The e-mail's body has the greeting and the case's full
+    address (KK_SITE_URL); the app shows the short message and links to the case."""
     with translation.override(_language_for(recipient)):
         context = {**context, "recipient": recipient}
         if "deadline" in context:
             context["deadline_text"] = _format_date(context["deadline"])
         subject = _subject(kind, context)
-        body = render_to_string(f"governance/email/{kind}.txt", context).strip() + "\n"
-    notification = Notification(recipient=recipient, case=case, subject=subject, body=body)
+        template = f"governance/email/{kind}.txt"
+        body = _text(render_to_string(template, context))
+        message = _text(render_to_string(template, {**context, "in_app": True}))
+    notification = Notification(
+        recipient=recipient, case=case, subject=subject, body=body, message=message
+    )
     notification.full_clean()
     notification.save()
     _queue_email(notification.pk)
     return notification
 
 
+def _text(rendered: str) -> str:
+    # Template tags leave blank lines behind: at most one empty line in a row.
+    return re.sub(r"\n{3,}", "\n\n", rendered.strip()) + "\n"
+
+
 def _format_date(day: datetime.date) -> str:
     return date_format(day, "j. F Y")
 
 
+# After a failed enqueue the broker is taken to be down for this long: the
+# other notifications of the same request (publishing notifies every
+# department) are not queued one timeout after another, and the sweeper
+# (``send_unsent_emails``) sends them all once the broker is back.
+BROKER_DOWN_PAUSE_SECONDS = 30
+_broker_down_until = 0.0
+
+
+def reset_broker_pause() -> None:
+    """Forget an earlier enqueue failure (tests; a worker process that restarts)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
+
+
 def _queue_email(notification_id: int) -> None:
+    # After commit: a rolled-back transition sends nothing.
+    transaction.on_commit(lambda: _enqueue(notification_id), robust=True)
+
+
+def _enqueue(notification_id: int) -> None:
+    """Queue the e-mail task, or leave the notification for the sweeper.
+
+    A broker that is down must neither turn a committed transition into an
+    error page nor hold the request: the settings make the publish fail fast,
+    and after one failure the next ones are not even tried for a while.
+    """
+    global _broker_down_until
     # Imported here because the tasks module imports this one.
     from governance.tasks import send_notification_email
 
-    # robust: a broker that is down must not turn a committed transition into an
-    # error page; the failure is logged and the notification stays unsent.
-    transaction.on_commit(
-        lambda: send_notification_email.delay(notification_id), robust=True
-    )
+    if time.monotonic() < _broker_down_until:
+        logger.warning("notification %s: not queued, the broker is down; "
+                       "the sweeper sends it", notification_id)
+        return
+    try:
+        send_notification_email.delay(notification_id)
+    except Exception as error:  # the broker's errors differ by transport
+        _broker_down_until = time.monotonic() + BROKER_DOWN_PAUSE_SECONDS
+        logger.warning("notification %s: could not be queued (%s); the sweeper sends it",
+                       notification_id, error)
 
 
 def notify_transition(transition: CaseTransition) -> list[Notification]:
@@ -196,17 +242,20 @@ def notify_prioritisation_published(*, cycle: BudgetCycle) -> list[Notification]
     return notifications
 
 
-def notification_send_email(*, notification_id: int) -> bool:
+def notification_send_email(*, notification_id: int, skip_locked: bool = False) -> bool:
     """E-mail one notification to its recipient, once.
 
-    The row is locked while the mail is sent, so two deliveries of the same
-    task cannot both send it; a notification already e-mailed, gone, or whose
-    recipient has no address is skipped. An SMTP error rolls back and
-    propagates so that the task retries. Returns whether a mail was sent.
+    The row is locked while the mail is sent and ``emailed_at`` is set in the
+    same transaction, so two deliveries of the task, two sweepers, or a late
+    task and a sweeper cannot both send it; a notification already e-mailed,
+    gone, or whose recipient has no address is skipped. With ``skip_locked``
+    (the sweeper) a row that someone is sending right now is left to them
+    instead of waited for. An SMTP error rolls back and propagates so that the
+    task retries. Returns whether a mail was sent.
     """
     with transaction.atomic():
         notification = (
-            Notification.objects.select_for_update(of=("self",))
+            Notification.objects.select_for_update(of=("self",), skip_locked=skip_locked)
             .select_related("recipient")
             .filter(pk=notification_id)
             .first()
@@ -225,6 +274,42 @@ def notification_send_email(*, notification_id: int) -> bool:
         notification.emailed_at = timezone.now()
         notification.save(update_fields=["emailed_at"])
     return True
+
+
+def send_unsent_emails(*, max_age: datetime.timedelta | None = None) -> int:
+    """Send every notification whose e-mail is still unsent (Celery beat).
+
+    Catches the mails that could not be queued while the broker was down, and
+    the ones whose task was lost. Only recent notifications are sent (a mail
+    about last month's transition is no news), and only those older than
+    KK_UNSENT_EMAIL_MIN_AGE_SECONDS (a minute): a task queued a moment ago
+    is not raced for nothing.
+    Each notification is claimed by locking its row (skipping rows another
+    sender holds) and marked sent in the same transaction: a mail goes out
+    once however many sweepers and late tasks run. An SMTP failure stops this
+    round; the next round tries again. Returns how many mails were sent.
+    """
+    if max_age is None:
+        max_age = datetime.timedelta(days=settings.KK_UNSENT_EMAIL_MAX_AGE_DAYS)
+    now = timezone.now()
+    pending = (
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__gte=now - max_age,
+            created_at__lte=now
+            - datetime.timedelta(seconds=settings.KK_UNSENT_EMAIL_MIN_AGE_SECONDS),
+        )
+        .exclude(recipient__email="")
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    sent = 0
+    for notification_id in list(pending[:500]):
+        if notification_send_email(notification_id=notification_id, skip_locked=True):
+            sent += 1
+    if sent:
+        logger.info("sent %s notification e-mails that were not sent before", sent)
+    return sent
 
 
 def notification_mark_read(*, actor: User, notification_id: int | None = None) -> int:
@@ -301,3 +386,26 @@ def _reminder_subjects(cycle: BudgetCycle, deadline: datetime.date) -> set[str]:
                 )
             )
     return subjects
+
+
+def notify_carried_over(transition: CaseTransition) -> list[Notification]:
+    """Tell the owning department that its case is a draft in a later cycle's intake
+    and that its economy must be updated for the new cycle's years.
+
+    Called by the transition path (the workflow table's row "carry_over") inside
+    its transaction, with the transition row it has just written.
+    """
+    case = transition.case
+    context = {
+        "case": case,
+        "transition": transition,
+        "cycle": case.cycle,
+        "from_cycle": case.carried_over_from,
+        "years": case.cycle.out_years,
+        "case_url": _case_url(case),
+        "department": case.department,
+    }
+    return [
+        _create(user, KIND_CARRIED_OVER, context, case)
+        for user in department_users([case.department_id])
+    ]

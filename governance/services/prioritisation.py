@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from governance import permissions
 from governance.models import (
     Assessment,
     BudgetCycle,
@@ -13,8 +14,8 @@ from governance.models import (
 )
 from governance.services.notifications import notify_prioritisation_published
 from governance.services.workflow import TransitionError, case_prioritise
-from portfolio import permissions
-from portfolio.models import CaseState, InvestmentCase
+from governance.workflow import table
+from portfolio.models import InvestmentCase
 
 
 def assessment_save(
@@ -76,7 +77,7 @@ def prioritisation_publish(
         if PrioritisationRound.objects.filter(cycle=cycle).exists():
             raise TransitionError(_("The prioritisation is already published."))
         cases = list(
-            InvestmentCase.objects.filter(cycle=cycle, state=CaseState.QUALIFIED)
+            InvestmentCase.objects.filter(cycle=cycle, state__in=table.from_states("prioritise"))
             .select_related("assessment")
             .order_by("pk")
         )

@@ -1,18 +1,24 @@
-"""The case workflow: one service per transition of ``InvestmentCase.TRANSITIONS``.
+"""The case workflow: one service per step of the workflow table.
 
 Every transition runs through ``_transition``: in one transaction, with the
-case row locked, it checks the transition from the case's current state, the
-actor's role and department, the cycle's open phase and any rule of its own,
-then saves the state and writes the ``CaseTransition`` record. A refusal raises
-``TransitionError`` with a Danish message and changes nothing.
+case row locked, it finds the row of ``governance.workflow.table`` that moves
+the case from its current state to the target state, checks the row's rule
+for who may act, its phases (outside them only the secretariat, with a
+reason), its comment and any rule of the service's own, then saves the state
+and any extra fields, writes the ``CaseTransition`` record and sends the row's
+notification. A refusal raises ``TransitionError`` with a Danish message and
+changes nothing.
 """
 
 from collections.abc import Callable, Iterable
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from governance import permissions
 from governance.models import (
     CaseTransition,
     CommitteeMeeting,
@@ -20,51 +26,28 @@ from governance.models import (
     DecisionOutcome,
     PhaseKind,
 )
-from governance.services.notifications import notify_transition
-from portfolio import permissions
+from governance.workflow import table
+from kkdigital.lib.errors import ServiceError
 from portfolio.models import CaseState, InvestmentCase
 from portfolio.services import case_note_code_assign
 
-# In which open phase of the case's cycle each target state may be reached.
-# No entry: at any time. A returned case may be resubmitted while the
-# secretariat is still qualifying, so that the department can answer it.
-PHASES: dict[str, tuple[str, ...]] = {
-    CaseState.SUBMITTED: (PhaseKind.INTAKE,),
-    CaseState.WITHDRAWN: (PhaseKind.INTAKE,),
-    CaseState.QUALIFIED: (PhaseKind.QUALIFICATION,),
-    CaseState.RETURNED: (PhaseKind.QUALIFICATION,),
-    CaseState.PRIORITISED: (PhaseKind.PRIORITISATION,),
-    CaseState.NOT_RECOMMENDED: (PhaseKind.PRIORITISATION,),
-    CaseState.FORWARDED: (PhaseKind.TRANSFER_CASE, PhaseKind.BUDGET_NEGOTIATIONS),
-    CaseState.APPROVED: (PhaseKind.TRANSFER_CASE, PhaseKind.BUDGET_NEGOTIATIONS),
-    CaseState.REJECTED: (PhaseKind.TRANSFER_CASE, PhaseKind.BUDGET_NEGOTIATIONS),
-    CaseState.DEFERRED: (PhaseKind.TRANSFER_CASE, PhaseKind.BUDGET_NEGOTIATIONS),
-}
-RESUBMISSION_PHASES = (PhaseKind.INTAKE, PhaseKind.QUALIFICATION)
 
-class TransitionError(Exception):
+class TransitionError(ServiceError):
     """A transition that is not allowed; ``message`` says why, in the user's language.
 
     ``problems`` holds the completeness problems by field when a submission
     was refused for missing content.
     """
 
-    def __init__(self, message: str, problems: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.problems = problems or {}
-
 
 def required_phases(case: InvestmentCase, to_state: str) -> tuple[str, ...]:
     """The phases of which one must be open to move ``case`` to ``to_state``."""
-    if to_state == CaseState.SUBMITTED and case.state == CaseState.RETURNED:
-        return RESUBMISSION_PHASES
-    return PHASES.get(to_state, ())
+    row = table.row_for(case.state, to_state)
+    return row.phases if row else ()
 
 
 def is_in_phase(case: InvestmentCase, to_state: str) -> bool:
-    phases = required_phases(case, to_state)
-    return not phases or any(case.cycle.is_phase_open(kind) for kind in phases)
+    return table.phase_allows(case.cycle, required_phases(case, to_state))
 
 
 def _phase_names(phases: Iterable[str]) -> str:
@@ -91,15 +74,25 @@ def _transition(
     actor,
     case_pk: int,
     to_state: str,
-    allowed: Callable[[object, InvestmentCase], bool],
     comment: str = "",
     override_reason: str = "",
     check: Callable[[InvestmentCase], None] | None = None,
+    change: Callable[[InvestmentCase], Iterable[str]] | None = None,
+    change_reason: str = "",
+    after: Callable[[InvestmentCase, CaseTransition], None] | None = None,
 ) -> CaseTransition:
-    """Move one case to ``to_state`` if every rule allows it; the one place all
-    transitions pass through."""
-    comment = comment.strip()
-    override_reason = override_reason.strip()
+    """Move one case to ``to_state`` if its row of the workflow table allows it;
+    the one place all transitions pass through.
+
+    ``check(case)`` may refuse with a ``TransitionError`` after the table's rules
+    passed; ``change(case)`` sets further fields on the locked case and returns
+    their names (they are saved with the state, in the same history row);
+    ``after(case, record)`` runs in the same transaction once the record is
+    written (for effects such as a budget-note code). ``change_reason`` is the
+    history's reason; by default "from → to".
+    """
+    comment = (comment or "").strip()
+    override_reason = (override_reason or "").strip()
     with transaction.atomic():
         # Lock the row first and check everything against the state it has now:
         # a second, concurrent or repeated request waits here and is refused.
@@ -108,14 +101,15 @@ def _transition(
             .select_related("cycle")
             .get(pk=case_pk)
         )
-        if not case.can_transition_to(to_state):
+        row = table.row_for(case.state, to_state)
+        if row is None:
             raise _refuse_state(case, to_state)
-        if not allowed(actor, case):
+        if not row.who(actor, case):
             raise TransitionError(_("You are not allowed to do this with the case."))
         override = ""
-        if not is_in_phase(case, to_state):
-            phases = _phase_names(required_phases(case, to_state))
-            if not permissions.is_secretariat(actor):
+        if not table.phase_allows(case.cycle, row.phases):
+            phases = _phase_names(row.phases)
+            if not permissions.may_act_outside_phase(actor):
                 raise TransitionError(
                     _("This can only be done while the phase %(phases)s is open.")
                     % {"phases": phases}
@@ -126,9 +120,13 @@ def _transition(
                         "The phase %(phases)s is not open. Give a reason to act "
                         "outside the phase."
                     )
-                    % {"phases": phases}
+                    % {"phases": phases},
+                    problems={"override_reason": [_("Give a reason to act outside the phase.")]},
                 )
             override = override_reason
+        if row.needs_comment and not comment:
+            message = str(row.comment_required)
+            raise TransitionError(message, problems={"comment": [message]})
         if check is not None:
             check(case)
 
@@ -136,12 +134,19 @@ def _transition(
         case.state = to_state
         # The edit form compares versions: a case that moved on is not saved over.
         case.version += 1
-        case._change_reason = _("%(from)s → %(to)s") % {
-            "from": CaseState(from_state).label,
-            "to": CaseState(to_state).label,
-        }
+        fields = ["state", "version", "updated_at"]
+        if change is not None:
+            fields.extend(name for name in change(case) if name not in fields)
+        if not change_reason:
+            # Stored in the database: in the site's language, not the request's.
+            with translation.override(settings.LANGUAGE_CODE):
+                change_reason = _("%(from)s → %(to)s") % {
+                    "from": CaseState(from_state).label,
+                    "to": CaseState(to_state).label,
+                }
+        case._change_reason = change_reason
         case._history_user = actor
-        case.save(update_fields=["state", "version", "updated_at"])
+        case.save(update_fields=fields)
         record = CaseTransition(
             case=case,
             from_state=from_state,
@@ -153,8 +158,11 @@ def _transition(
         )
         record.full_clean()
         record.save()
+        if after is not None:
+            after(case, record)
         # Same transaction: a refused or rolled-back transition notifies nobody.
-        notify_transition(record)
+        if row.notify is not None:
+            row.notify(record)
     return record
 
 
@@ -173,7 +181,6 @@ def case_submit(*, actor, case_pk: int, comment: str = "", override_reason: str 
         actor=actor,
         case_pk=case_pk,
         to_state=CaseState.SUBMITTED,
-        allowed=permissions.can_submit_case,
         comment=comment,
         override_reason=override_reason,
         check=complete,
@@ -186,7 +193,6 @@ def case_withdraw(*, actor, case_pk: int, comment: str = "", override_reason: st
         actor=actor,
         case_pk=case_pk,
         to_state=CaseState.WITHDRAWN,
-        allowed=permissions.can_withdraw_case,
         comment=comment,
         override_reason=override_reason,
     )
@@ -194,13 +200,10 @@ def case_withdraw(*, actor, case_pk: int, comment: str = "", override_reason: st
 
 def case_return(*, actor, case_pk: int, comment: str, override_reason: str = ""):
     """The secretariat returns a submitted case to its department, saying why."""
-    if not (comment or "").strip():
-        raise TransitionError(_("Write a comment to the department on what to change."))
     return _transition(
         actor=actor,
         case_pk=case_pk,
         to_state=CaseState.RETURNED,
-        allowed=permissions.can_return_case,
         comment=comment,
         override_reason=override_reason,
     )
@@ -212,7 +215,6 @@ def case_qualify(*, actor, case_pk: int, comment: str = "", override_reason: str
         actor=actor,
         case_pk=case_pk,
         to_state=CaseState.QUALIFIED,
-        allowed=permissions.can_qualify_case,
         comment=comment,
         override_reason=override_reason,
         check=lambda case: case_note_code_assign(actor=actor, case=case),
@@ -228,7 +230,6 @@ def case_prioritise(
         actor=actor,
         case_pk=case_pk,
         to_state=CaseState.PRIORITISED if recommended else CaseState.NOT_RECOMMENDED,
-        allowed=permissions.can_prioritise_case,
         comment=comment,
         override_reason=override_reason,
     )
@@ -258,7 +259,6 @@ def cases_forward(
                     actor=actor,
                     case_pk=pk,
                     to_state=CaseState.FORWARDED,
-                    allowed=permissions.can_forward_case,
                     comment=str(meeting),
                     override_reason=override_reason,
                     check=same_cycle,
@@ -282,10 +282,14 @@ def case_decide(
     text = (text or "").strip()
     if outcome not in DecisionOutcome.values:
         raise TransitionError(_("Choose approved, rejected or deferred."))
-    if not text:
-        raise TransitionError(_("Write the decision text."))
 
     def on_the_meeting(case):
+        # A decision is recorded from the minutes of a meeting that has been held.
+        if meeting.held_on > timezone.localdate():
+            raise TransitionError(
+                _("The meeting on %(date)s has not been held yet: record its decisions afterwards.")
+                % {"date": date_format(meeting.held_on, "SHORT_DATE_FORMAT")}
+            )
         if not meeting.cases.filter(pk=case.pk).exists():
             raise TransitionError(
                 _("%(case)s was not forwarded to this meeting.") % {"case": case}
@@ -296,7 +300,6 @@ def case_decide(
             actor=actor,
             case_pk=case_pk,
             to_state=outcome,
-            allowed=permissions.can_decide_case,
             comment=text,
             override_reason=override_reason,
             check=on_the_meeting,
@@ -322,7 +325,6 @@ def case_start(*, actor, case_pk: int, comment: str = ""):
         actor=actor,
         case_pk=case_pk,
         to_state=CaseState.IN_PROGRESS,
-        allowed=permissions.can_start_case,
         comment=comment,
     )
 
@@ -333,6 +335,5 @@ def case_complete(*, actor, case_pk: int, comment: str = ""):
         actor=actor,
         case_pk=case_pk,
         to_state=CaseState.COMPLETED,
-        allowed=permissions.can_complete_case,
         comment=comment,
     )

@@ -2,7 +2,7 @@
 årshjul that every logged-in user can read."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,10 +16,13 @@ from django.views.decorators.http import require_POST
 
 from governance.forms_cycles import PhaseDatesFormSet
 from governance.models import BudgetCycle, Phase, PhaseKind, default_phase_windows
+from governance.permissions import is_secretariat
 from governance.services import cycles as services
 from governance.views.decorators import secretariat_required
+from governance.workflow import table
+from kkdigital.lib.errors import ServiceError
+from kkdigital.lib.refusals import report_refusal
 from portfolio.models import CaseState
-from portfolio.permissions import is_secretariat
 
 # What happens in each phase and who acts (DESIGN.md, the annual cycle).
 PHASE_GUIDE = {
@@ -84,6 +87,8 @@ class PhaseRow:
     status: str  # "open", "upcoming" or "ended"
     what: str
     who: str
+    # The workflow table's steps allowed in the phase, with who takes them.
+    steps: list = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -105,7 +110,15 @@ def phase_rows(cycle: BudgetCycle, today: datetime.date) -> list[PhaseRow]:
         else:
             status = "ended"
         what, who = PHASE_GUIDE[phase.kind]
-        rows.append(PhaseRow(phase=phase, status=status, what=what, who=who))
+        rows.append(
+            PhaseRow(
+                phase=phase,
+                status=status,
+                what=what,
+                who=who,
+                steps=table.steps_in_phase(phase.kind),
+            )
+        )
     return rows
 
 
@@ -174,7 +187,7 @@ def cycle_detail(request, year: int):
 def cycle_create(request):
     """GET shows what creating next year's cycle will do; POST does it."""
     today = timezone.localdate()
-    error = None
+    refused = False
     if request.method == "POST":
         try:
             seen_year = int(request.POST.get("budget_year", ""))
@@ -182,8 +195,9 @@ def cycle_create(request):
             seen_year = 0  # not a year the page offered: refused by the service
         try:
             cycle, carried = services.cycle_create_next(actor=request.user, budget_year=seen_year)
-        except services.CycleError as refusal:
-            error = str(refusal)
+        except ServiceError as refusal:
+            report_refusal(request, refusal)
+            refused = True
         else:
             messages.success(
                 request,
@@ -218,9 +232,8 @@ def cycle_create(request):
             "previous": previous,
             "deferred": deferred,
             "windows": windows,
-            "error": error,
         },
-        status=409 if error else 200,
+        status=409 if refused else 200,
     )
 
 
@@ -228,7 +241,6 @@ def cycle_create(request):
 def cycle_edit(request, year: int):
     cycle = _cycle_or_404(year)
     phases = sorted(cycle.phases.all(), key=services.phase_sort_key)
-    refusals = []
     if request.method == "POST":
         formset = PhaseDatesFormSet(request.POST, cycle=cycle, phases=phases)
         if formset.is_valid():
@@ -236,9 +248,9 @@ def cycle_edit(request, year: int):
                 changed = services.cycle_update_phases(
                     actor=request.user, cycle=cycle, dates=formset.dates()
                 )
-            except (ValidationError, services.CycleError) as refusal:
+            except (ServiceError, ValidationError) as refusal:
                 # Someone else changed the cycle meanwhile: say why, keep the input.
-                refusals = getattr(refusal, "messages", [str(refusal)])
+                report_refusal(request, refusal)
             else:
                 if not changed:
                     messages.info(request, _("No dates were changed."))
@@ -262,7 +274,6 @@ def cycle_edit(request, year: int):
         {
             "cycle": cycle,
             "formset": formset,
-            "refusals": refusals,
             "forms_with_guide": [(form, guide[form.phase.kind]) for form in formset.forms],
         },
     )
@@ -275,8 +286,8 @@ def cycle_carry_over(request, year: int):
     cycle = _cycle_or_404(year)
     try:
         carried = services.cycle_carry_over_deferred(actor=request.user, cycle=cycle)
-    except services.CycleError as refusal:
-        messages.error(request, str(refusal))
+    except ServiceError as refusal:
+        report_refusal(request, refusal)
     else:
         messages.success(
             request,

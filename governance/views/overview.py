@@ -8,48 +8,15 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from financing.selectors import department_totals
 from governance.models import BudgetCycle, PhaseKind
 from governance.views.decorators import secretariat_required
+from governance.workflow import table
 from portfolio.models import CaseState, Department, InvestmentCase
 
 # The intake deadline is highlighted from this many days before it.
 DEADLINE_WARNING_DAYS = 14
-
-# Who acts next on the cases in each state: (key, who, what, states).
-WAITING_FOR = [
-    (
-        "department",
-        _("The departments"),
-        _("Finish and submit drafts and returned cases"),
-        (CaseState.DRAFT, CaseState.RETURNED),
-    ),
-    (
-        "secretariat_qualify",
-        _("The secretariat"),
-        _("Qualify or return submitted cases"),
-        (CaseState.SUBMITTED,),
-    ),
-    (
-        "it_directors",
-        _("The IT directors' circle"),
-        _("Prioritise qualified cases"),
-        (CaseState.QUALIFIED,),
-    ),
-    (
-        "secretariat_forward",
-        _("The secretariat"),
-        _("Forward prioritised cases to the Economic Committee"),
-        (CaseState.PRIORITISED,),
-    ),
-    (
-        "committee",
-        _("The Economic Committee"),
-        _("Decide on forwarded cases"),
-        (CaseState.FORWARDED,),
-    ),
-]
 
 # A department has submitted something once a case has left its draft state;
 # a withdrawn case may never have been submitted, so it does not count.
@@ -127,16 +94,37 @@ def build_overview(cycle: BudgetCycle, today: datetime.date) -> Overview:
         not_submitted=[row.department for row in rows if not row.has_submitted],
         waiting=[
             {
-                "key": key,
-                "who": who,
-                "what": what,
+                "key": waiting.key,
+                "who": waiting.who,
+                "what": waiting.what,
                 "states": [CaseState(s).label for s in waiting_states],
                 "state_links": [(s, CaseState(s).label) for s in waiting_states],
                 "count": sum(by_state[s] for s in waiting_states),
             }
-            for key, who, what, waiting_states in WAITING_FOR
+            for waiting, waiting_states in table.waiting_groups()
         ],
     )
+
+
+def money_by_department(cycle) -> dict:
+    """Requested, recommended and granted money per department and in total over the
+    cycle's years, in the cycle's price level (financing's selector)."""
+    rows: dict[str, dict] = {}
+    for row in department_totals(cycle):
+        entry = rows.setdefault(
+            row.department_name,
+            {"department": row.department_name, "requested": 0, "recommended": 0, "granted": 0},
+        )
+        for name in ("requested", "recommended", "granted"):
+            entry[name] += getattr(row, name)
+    lines = sorted(rows.values(), key=lambda r: r["department"])
+    return {
+        "rows": lines,
+        "total": {
+            name: sum(r[name] for r in lines) for name in ("requested", "recommended", "granted")
+        },
+        "price_year": cycle.budget_year,
+    }
 
 
 @secretariat_required
@@ -149,11 +137,13 @@ def cycle_overview(request, budget_year: int | None = None):
         if cycle is None:
             raise Http404("No such cycle.")
     overview = build_overview(cycle, timezone.localdate()) if cycle else None
+    money = money_by_department(cycle) if cycle else None
     return render(
         request,
         "governance/cycle_overview.html",
         {
             "overview": overview,
+            "money": money,
             "cycle": cycle,
             "cycles": cycles,
             # The counts link to the case list, filtered to the cycle (and more).

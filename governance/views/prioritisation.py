@@ -18,16 +18,18 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from governance.forms import AssessmentForm, PublishForm
-from governance.models import Assessment, BudgetCycle, PhaseKind, PrioritisationRound
-from governance.services.prioritisation import assessment_save, prioritisation_publish
-from governance.services.workflow import TransitionError
-from portfolio.models import CaseState, InvestmentCase
-from portfolio.permissions import (
+from governance.models import Assessment, BudgetCycle, PrioritisationRound
+from governance.permissions import (
     can_assess_case,
     can_publish_prioritisation,
     can_see_unpublished_assessments,
-    get_case_for,
 )
+from governance.services.prioritisation import assessment_save, prioritisation_publish
+from governance.workflow import table
+from kkdigital.lib.errors import ServiceError
+from kkdigital.lib.refusals import report_refusal
+from portfolio.models import CaseState, InvestmentCase
+from portfolio.permissions import get_case_for
 
 # The cases a prioritisation is about: qualified now, or moved on by it.
 PRIORITISATION_STATES = (CaseState.QUALIFIED, CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED)
@@ -72,7 +74,7 @@ def prioritisation_rows(user, cycle: BudgetCycle):
     return rows
 
 
-def _page(request, cycle, *, bound_form=None, publish_form=None, error=None, status=200):
+def _page(request, cycle, *, bound_form=None, publish_form=None, status=200):
     user = request.user
     published = PrioritisationRound.objects.filter(cycle=cycle).select_related(
         "published_by"
@@ -87,7 +89,7 @@ def _page(request, cycle, *, bound_form=None, publish_form=None, error=None, sta
                 form = AssessmentForm(instance=assessment, prefix=f"case{case.pk}")
         rows.append({"case": case, "assessment": assessment, "form": form})
     may_publish = published is None and can_publish_prioritisation(user)
-    phase_open = cycle.is_phase_open(PhaseKind.PRIORITISATION)
+    phase_open = table.step_open(cycle, "prioritise")
     if may_publish and publish_form is None:
         publish_form = PublishForm()
     return render(
@@ -102,7 +104,6 @@ def _page(request, cycle, *, bound_form=None, publish_form=None, error=None, sta
             "may_publish": may_publish,
             "publish_form": publish_form if may_publish else None,
             "phase_open": phase_open,
-            "error": error,
         },
         status=status,
     )
@@ -118,18 +119,14 @@ def prioritisation_page(request):
 @login_required
 @require_POST
 def assessment_edit(request, pk: int):
-    case = get_case_for(request.user, pk, "assess")
+    case = get_case_for(request.user, pk, can_assess_case)
     form = AssessmentForm(request.POST, prefix=f"case{case.pk}")
     form.case_pk = case.pk
     if form.is_valid():
         try:
             assessment_save(actor=request.user, case_pk=case.pk, **form.cleaned_data)
-        except ValidationError as invalid:
-            if hasattr(invalid, "error_dict"):
-                for field, errors in invalid.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, invalid.messages)
+        except (ServiceError, ValidationError) as refusal:
+            report_refusal(request, refusal, form)
         else:
             messages.success(request, _("The assessment of “%(case)s” is saved.") % {
                 "case": case.title
@@ -153,8 +150,9 @@ def prioritisation_publish_view(request, cycle_pk: int):
             cycle=cycle,
             override_reason=form.cleaned_data.get("override_reason", ""),
         )
-    except TransitionError as refusal:
-        return _page(request, cycle, publish_form=form, error=refusal, status=400)
+    except (ServiceError, ValidationError) as refusal:
+        report_refusal(request, refusal, form)
+        return _page(request, cycle, publish_form=form, status=400)
     messages.success(request, _("The prioritisation is published."))
     return redirect(reverse("governance:prioritisation") + f"?cycle={cycle.pk}")
 

@@ -13,8 +13,10 @@ from django.views.decorators.http import require_http_methods
 
 from governance.actions import CASE_ACTIONS, needs_override
 from governance.forms import TransitionForm
-from governance.services.workflow import TransitionError
-from portfolio.permissions import get_case_for, is_secretariat, security_log
+from governance.permissions import may_act_outside_phase
+from kkdigital.lib.errors import ServiceError
+from kkdigital.lib.refusals import report_refusal
+from portfolio.permissions import get_case_for, security_log
 
 
 def safe_next(request, default: str) -> str:
@@ -34,7 +36,7 @@ def case_action(request, pk: int, action: str):
     spec = CASE_ACTIONS.get(action)
     if spec is None:
         raise Http404("No such action.")
-    case = get_case_for(request.user, pk, "view")
+    case = get_case_for(request.user, pk)
     if not spec.actor(request.user, case):
         security_log.warning(
             "refused 403 user=%s case=%s action=%s", request.user.pk, case.pk, action
@@ -42,19 +44,18 @@ def case_action(request, pk: int, action: str):
         raise PermissionDenied
     case_url = reverse("portfolio:case-detail", args=[case.pk])
     back = safe_next(request, case_url)
-    override = needs_override(case, spec) and is_secretariat(request.user)
+    override = needs_override(case, spec) and may_act_outside_phase(request.user)
     form = TransitionForm(
         request.POST if request.method == "POST" else None,
         needs_comment=spec.needs_comment,
         needs_override=override,
     )
-    error = None
     if request.method == "POST" and form.is_valid():
         try:
             # The reason field exists only when the phase is closed.
             spec.service(actor=request.user, case_pk=case.pk, **form.cleaned_data)
-        except TransitionError as refusal:
-            error = refusal
+        except ServiceError as refusal:
+            report_refusal(request, refusal, form)
         else:
             case.refresh_from_db(fields=["state"])
             messages.success(
@@ -70,7 +71,6 @@ def case_action(request, pk: int, action: str):
             "case": case,
             "action": spec,
             "form": form,
-            "error": error,
             "case_url": case_url,
             "next": back,
             "needs_override": override,

@@ -4,6 +4,7 @@ The views fetch through the permission helper, let the forms parse, and hand
 the rest to ``portfolio.services``.
 """
 
+import uuid
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from ..case_page import case_form_context
 from ..economy import EconomyTable
 from ..forms import (
     FIELD_SECTIONS,
@@ -25,7 +27,7 @@ from ..forms import (
     EconomyForm,
 )
 from ..models import InvestmentCase
-from ..permissions import can_create_case, get_case_for
+from ..permissions import can_create_case, can_edit_case, get_case_for
 from ..services import CaseConflict, case_create, case_update
 
 ECONOMY_ERROR_ID = "economy-error"
@@ -61,28 +63,39 @@ def case_create_view(request):
     if cycle is None:
         raise Http404("No budget cycle.")
     department = request.user.department
+    # The form's one-time token: kept across a re-rendered form, new otherwise.
+    form_token = _form_token(request.POST.get("form_token")) if request.method == "POST" else None
     if request.method == "POST":
         form = CaseForm(request.POST, department=department)
         economy = EconomyForm(request.POST, years=cycle.out_years)
         if form.is_valid() and economy.is_valid():
             try:
                 case = case_create(
-                    actor=request.user, cycle=cycle, data=form.case_data(economy.amounts())
+                    actor=request.user, cycle=cycle, data=form.case_data(economy.amounts()),
+                    form_token=form_token,
                 )
             except ValidationError as error:
-                _add_model_errors(form, error)
+                _add_model_errors(form, economy, error)
             else:
                 return _after_save(request, case)
     else:
         form = CaseForm(department=department)
         economy = EconomyForm(years=cycle.out_years)
-    return _render(request, form=form, economy=economy, cycle=cycle, case=None)
+    return _render(request, form=form, economy=economy, cycle=cycle, case=None,
+                   form_token=form_token or uuid.uuid4())
+
+
+def _form_token(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
 
 
 @never_cache
 @login_required
 def case_edit_view(request, pk):
-    case = get_case_for(request.user, pk, "edit")
+    case = get_case_for(request.user, pk, can_edit_case)
     cycle = case.cycle
     conflict = None
     problems: dict[str, list[str]] = {}
@@ -98,7 +111,7 @@ def case_edit_view(request, pk):
                     data=form.case_data(economy.amounts()),
                 )
             except ValidationError as error:
-                _add_model_errors(form, error)
+                _add_model_errors(form, economy, error)
             except CaseConflict as error:
                 conflict = error
                 # Keep what this person typed, but save it next time against the
@@ -131,11 +144,15 @@ def case_edit_view(request, pk):
     return response
 
 
-def _add_model_errors(form, error: ValidationError) -> None:
-    """Show a rule the model refused next to its field, or at the top of the form."""
+def _add_model_errors(form, economy, error: ValidationError) -> None:
+    """Show a rule the model refused next to its field (an amount in its economy
+    cell), or at the top of the form."""
     if hasattr(error, "error_dict"):
         for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
+            if name in economy.fields:
+                economy.add_error(name, messages)
+            else:
+                form.add_error(name if name in form.fields else None, messages)
     else:
         form.add_error(None, error.messages)
 
@@ -153,7 +170,7 @@ def _after_save(request, case):
 
 
 def _render(request, *, form, economy, cycle, case, problems=None, checked=False,
-            conflict=None):
+            conflict=None, form_token=None):
     problems = problems or {}
     fields = _field_views(form, economy, problems)
     summary = _summary(fields, form, economy)
@@ -184,8 +201,11 @@ def _render(request, *, form, economy, cycle, case, problems=None, checked=False
         "checked": checked,
         "ready": checked and not problems,
         "conflict": conflict,
+        "form_token": form_token,
         "section_errors": {_section_of(name) for name, f in fields.items() if f.errors},
     }
+    if case is not None:
+        context.update(case_form_context(request.user, case))
     return render(request, "portfolio/case_form.html", context)
 
 

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
+from kkdigital.lib.errors import ServiceError
 from strategy.models import Principle, Theme
 
 from ..case_page import case_page_context
-from ..economy import EconomyTable
+from ..economy import EconomyTable, converted_lines
 from ..filters import DEFAULT_SORT, CaseFilterForm, filter_cases, with_total_investment
 from ..models import (
     CasePrinciple,
@@ -137,7 +138,7 @@ def case_detail(request, pk):
         Prefetch("principle_links", queryset=CasePrinciple.objects.select_related("principle")),
         "economy_lines",
     )
-    case = get_case_for(request.user, pk, "view", queryset=queryset)
+    case = get_case_for(request.user, pk, queryset=queryset)
     may_edit = can_edit_case(request.user, case)
     problems = []
     if may_edit:
@@ -157,6 +158,66 @@ def case_detail(request, pk):
     # The workflow's buttons, return notice, assessment and decisions.
     context.update(case_page_context(request.user, case))
     return render(request, "portfolio/case_detail.html", context)
+
+
+# The totals of a department plan, by how far the cases have come: never one
+# sum of drafts and approved cases. Cases that stopped (not recommended,
+# rejected, deferred) are listed with the others but are in neither total.
+PLAN_TOTALS = (
+    (
+        "pipeline",
+        _("In the pipeline"),
+        _("not decided yet"),
+        (
+            CaseState.DRAFT,
+            CaseState.SUBMITTED,
+            CaseState.RETURNED,
+            CaseState.QUALIFIED,
+            CaseState.PRIORITISED,
+            CaseState.FORWARDED,
+        ),
+    ),
+    (
+        "approved",
+        _("Approved"),
+        _("approved by the Economic Committee"),
+        (CaseState.APPROVED, CaseState.IN_PROGRESS, CaseState.COMPLETED),
+    ),
+)
+
+
+def _plan_lines(cycle, cases, price_years):
+    """The cases' economy lines in the cycle's price level: every sum across cases is
+    converted line by line by the one conversion (financing.prices.convert)."""
+    try:
+        return converted_lines(cases, cycle.budget_year), cycle.budget_year
+    except ServiceError:
+        # A price index is missing: show the lines as entered, without one p/l.
+        lines = [line for case in cases for line in case.economy_lines.all()]
+        return lines, price_years[0] if len(price_years) == 1 else None
+
+
+def plan_totals(cycle, cases) -> tuple[list[dict], list]:
+    """The economy of each state group of the plan, and the cases in no group."""
+    groups = []
+    grouped = set()
+    for key, label, meaning, states in PLAN_TOTALS:
+        members = [case for case in cases if case.state in states]
+        grouped.update(case.pk for case in members)
+        price_years = sorted({case.price_year for case in members})
+        lines, plan_price_year = _plan_lines(cycle, members, price_years)
+        groups.append(
+            {
+                "key": key,
+                "label": label,
+                "meaning": meaning,
+                "states": [CaseState(state).label for state in states],
+                "case_count": len(members),
+                "price_years": price_years,
+                "economy": EconomyTable(cycle.out_years, lines, price_year=plan_price_year),
+            }
+        )
+    return groups, [case for case in cases if case.pk not in grouped]
 
 
 @login_required
@@ -203,11 +264,7 @@ def department_plan(request, department_code, budget_year):
     ]
     retendering = [r for r in rows if r["case"].case_type == CaseType.RETENDER]
 
-    all_lines = [line for case in cases for line in case.economy_lines.all()]
-    price_years = sorted({case.price_year for case in cases})
-    economy = EconomyTable(
-        cycle.out_years, all_lines, price_year=price_years[0] if len(price_years) == 1 else None
-    )
+    totals, outside_totals = plan_totals(cycle, cases)
     theme_counts = Counter(theme.pk for case in cases for theme in case.themes.all())
     principle_counts = Counter(
         link.principle_id for case in cases for link in case.principle_links.all()
@@ -221,8 +278,8 @@ def department_plan(request, department_code, budget_year):
             "case_count": len(cases),
             "groups": [g for g in groups if g["rows"]],
             "retendering": retendering,
-            "economy": economy,
-            "price_years": price_years,
+            "totals": totals,
+            "outside_totals": outside_totals,
             "themes": [
                 {"theme": theme, "count": theme_counts.get(theme.pk, 0)}
                 for theme in Theme.objects.select_related("strategy").order_by(

@@ -24,6 +24,7 @@ from governance.models import (
     Phase,
     Recommendation,
 )
+from governance.workflow import table
 from portfolio.models import (
     CaseEconomyLine,
     CasePrinciple,
@@ -397,9 +398,7 @@ class Seeder:
         for (from_state, to_state), created_at in zip(
             zip(path, path[1:], strict=False), step_times, strict=True
         ):
-            if not case.TRANSITIONS.get(from_state) or to_state not in case.TRANSITIONS[
-                from_state
-            ]:
+            if not table.is_transition(from_state, to_state):
                 raise CommandError(
                     f"Demo case {case.title!r}: {from_state} → {to_state} is not a transition."
                 )

@@ -33,7 +33,13 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "caseprinciple": ALL,
         "caseeconomyline": ALL,
     },
-    "financing": {"financingchannel": ALL, "channelcapacity": ALL},
+    "financing": {
+        "financingchannel": ALL,
+        "channelcapacity": ALL,
+        "priceindex": ALL,
+        "poolrules": ALL,
+        "loanterms": ALL,
+    },
     "governance": {
         "budgetcycle": ALL,
         "phase": ALL,

@@ -1,0 +1,64 @@
+"""Logins leave no history row, and a session ends 12 hours after login however active."""
+
+import time
+
+import pytest
+from django.urls import reverse
+
+from kkdigital.middleware import LOGIN_AT_KEY
+
+PASSWORD = "kode-til-test-123"  # tests/factories.py
+
+
+@pytest.fixture(autouse=True)
+def _fresh_axes(db):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.all().delete()
+
+
+def test_a_login_writes_no_historical_user_row(client, staff):
+    versions = staff.history.count()
+    response = client.post(reverse("login"), {"username": staff.username, "password": PASSWORD})
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.last_login is not None
+    assert staff.history.count() == versions
+
+
+def test_a_change_of_the_person_is_still_kept(staff):
+    versions = staff.history.count()
+    staff.first_name = "Bente"
+    staff.save()
+    assert staff.history.count() == versions + 1
+
+
+def test_the_absolute_lifetime_is_twelve_hours(settings):
+    assert settings.KK_SESSION_ABSOLUTE_AGE == 12 * 60 * 60
+    assert settings.SESSION_COOKIE_AGE < settings.KK_SESSION_ABSOLUTE_AGE
+
+
+def test_an_active_session_ends_twelve_hours_after_login(client, staff, settings):
+    client.post(reverse("login"), {"username": staff.username, "password": PASSWORD})
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    assert abs(session[LOGIN_AT_KEY] - time.time()) < 60
+    session[LOGIN_AT_KEY] = int(time.time()) - settings.KK_SESSION_ABSOLUTE_AGE + 60
+    session.save()
+    assert client.get(reverse("home")).status_code == 200
+    session = client.session
+    session[LOGIN_AT_KEY] = int(time.time()) - settings.KK_SESSION_ABSOLUTE_AGE - 1
+    session.save()
+    response = client.get(reverse("portfolio:case-list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_session_from_before_the_rule_starts_its_clock(client, staff):
+    client.force_login(staff)
+    session = client.session
+    session.pop(LOGIN_AT_KEY, None)
+    session.save()
+    assert client.get(reverse("home")).status_code == 200
+    assert LOGIN_AT_KEY in client.session
