@@ -73,6 +73,10 @@ def rows(secretariat, department, cycle):
     ChannelCapacity.objects.create(channel=channel, year=2027, amount=1, price_year=2027)
     Ambition.objects.create(number=1, name="Ambition")
     Potential.objects.get_or_create(number=1, defaults={"name": "Potentiale"})
+    from strategy.models import DepartmentStrategy
+
+    DepartmentStrategy.objects.create(department=department, name="Strategi", starts_year=2025,
+                                      ends_year=2027)
     _money_rows(case, channel, cycle, secretariat)
     return case
 
