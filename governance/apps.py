@@ -25,3 +25,7 @@ class GovernanceConfig(AppConfig):
         from .followup.views import case_page_context as followup_context
 
         register_case_page_context(followup_context)
+        from .notes.views import case_note_page_context
+
+        register_case_page_context(case_note_page_context)
+        from .board import signals  # noqa: F401 (a qualified case goes onto the board)

@@ -9,6 +9,7 @@ from kkdigital.admin import GovernedAdmin, HistoryAdmin
 
 from . import resources
 from .models import CaseEconomyLine, CasePrinciple, Department, InvestmentCase, Role, User
+from .register import admin as register_admin  # noqa: F401 (registers the register's models)
 
 
 @admin.register(Department)

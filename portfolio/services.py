@@ -37,7 +37,7 @@ from .models import (
     InvestmentCase,
     Styringsomraade,
 )
-from .permissions import can_create_case, can_edit_case
+from .permissions import can_create_case, can_edit_case, is_secretariat
 
 # The case's own fields that the department writes in the case form.
 CASE_FORM_FIELDS = (
@@ -107,14 +107,20 @@ class CaseConflict(Exception):
         super().__init__(f"case changed by {', '.join(changed_by)} to version {current_version}")
 
 
-def case_create(*, actor, cycle, data: CaseData, form_token=None) -> InvestmentCase:
+def case_create(*, actor, cycle, data: CaseData, form_token=None, department=None,
+                reason: str = "") -> InvestmentCase:
     """A department user starts a draft for their own department in ``cycle``.
 
     The price level is the cycle's budget year; the draft may be incomplete.
     ``form_token`` is the new-case form's one-time token: a second request with
     the same token creates nothing and returns the case the first one created.
+    The secretariat may create a draft for ``department`` (a spreadsheet import).
     """
-    if not can_create_case(actor):
+    if department is not None and is_secretariat(actor):
+        owner = department
+    elif can_create_case(actor) and department in (None, actor.department):
+        owner = actor.department
+    else:
         raise PermissionDenied
     if form_token is not None:
         existing = _created_with(form_token, actor)
@@ -123,14 +129,17 @@ def case_create(*, actor, cycle, data: CaseData, form_token=None) -> InvestmentC
     try:
         with transaction.atomic():
             case = InvestmentCase(
-                department=actor.department,
+                department=owner,
                 cycle=cycle,
                 price_year=cycle.budget_year,
                 created_by=actor,
                 version=1,
                 form_token=form_token,
             )
-            _write_case(case, actor=actor, data=data, reason=_in_site_language(CASE_CREATED))
+            _write_case(
+                case, actor=actor, data=data,
+                reason=reason or _in_site_language(CASE_CREATED),
+            )
     except IntegrityError:
         # Two requests with one token at the same moment: the unique index let
         # one of them in; this one answers with that case.
@@ -149,21 +158,27 @@ def _created_with(form_token, actor) -> InvestmentCase | None:
     return case
 
 
-def case_update(*, actor, case_pk: int, expected_version: int, data: CaseData) -> InvestmentCase:
+def case_update(*, actor, case_pk: int, expected_version: int, data: CaseData,
+                reason: str = "", secretariat_import: bool = False) -> InvestmentCase:
     """Save the department's changes to a draft or returned case.
 
     Refused with ``CaseConflict`` if the case was saved by anyone since the form
     was loaded at ``expected_version``; nothing is written then. The row is
-    locked while the version is compared and the changes are written.
+    locked while the version is compared and the changes are written. The
+    secretariat may change a draft or returned case of any department through a
+    spreadsheet import (``secretariat_import``; ``reason`` says so in the history).
     """
     with transaction.atomic():
         case = InvestmentCase.objects.select_for_update().get(pk=case_pk)
-        if not can_edit_case(actor, case):
+        may_import = secretariat_import and is_secretariat(actor) and case.is_editable
+        if not (can_edit_case(actor, case) or may_import):
             raise PermissionDenied
         if case.version != expected_version:
             raise case_conflict(case, expected_version)
         case.version += 1
-        _write_case(case, actor=actor, data=data, reason=_in_site_language(CASE_EDITED))
+        _write_case(
+            case, actor=actor, data=data, reason=reason or _in_site_language(CASE_EDITED)
+        )
     return case
 
 

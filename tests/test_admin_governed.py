@@ -29,6 +29,8 @@ MASTER_DATA = {
     "financing.FinancingChannel", "financing.ChannelCapacity", "auth.Group",
     "financing.PriceIndex", "financing.PoolRules", "financing.LoanTerms",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+    # The register's KITOS unit mapping and radar settings; a department's own strategy.
+    "portfolio.OrgUnitMapping", "portfolio.RegisterSettings", "strategy.DepartmentStrategy",
 }
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 GOVERNED = [m for m in MODELS if m._meta.label not in MASTER_DATA]
@@ -78,7 +80,24 @@ def rows(secretariat, department, cycle):
     DepartmentStrategy.objects.create(department=department, name="Strategi", starts_year=2025,
                                       ends_year=2027)
     _money_rows(case, channel, cycle, secretariat)
+    _register_and_strategy_rows(department, secretariat)
     return case
+
+
+def _register_and_strategy_rows(department, secretariat):
+    from portfolio.register.models import ImportJob, RegisterSettings
+    from strategy.models import DepartmentStrategy
+
+    from .factories_register import ContractFactory, ITSystemFactory, OrgUnitMappingFactory
+
+    OrgUnitMappingFactory(department=department)
+    RegisterSettings.objects.create()
+    ITSystemFactory(owner_department=department)
+    ContractFactory(owner_department=department)
+    ImportJob.objects.create(kind="systems", file_name="kitos.xlsx", content=b"",
+                             created_by=secretariat)
+    DepartmentStrategy.objects.create(department=department, name="Strategi 2025-2027",
+                                      starts_year=2025, ends_year=2027)
 
 
 def _money_rows(case, channel, cycle, secretariat):
