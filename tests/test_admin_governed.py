@@ -30,7 +30,7 @@ MASTER_DATA = {
     "financing.PriceIndex", "financing.PoolRules", "financing.LoanTerms",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
     # The register's KITOS unit mapping and radar settings; a department's own strategy.
-    "portfolio.OrgUnitMapping", "portfolio.RegisterSettings", "strategy.DepartmentStrategy",
+    "portfolio.OrgUnitMapping", "portfolio.RegisterSettings",
 }
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 GOVERNED = [m for m in MODELS if m._meta.label not in MASTER_DATA]

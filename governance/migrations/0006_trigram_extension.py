@@ -5,6 +5,6 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-    dependencies = [("governance", "0006_followup_and_common_first")]
+    dependencies = [("governance", "0005_followup_and_common_first")]
 
     operations = [TrigramExtension()]

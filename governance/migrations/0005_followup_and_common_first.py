@@ -12,7 +12,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('governance', '0005_notification_message'),
+        ('governance', '0004_prioritisation_and_decisions'),
         ('portfolio', '0003_carry_over'),
         ('strategy', '0002_department_strategies'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
