@@ -46,8 +46,6 @@ def send_followup_reminders() -> int:
     from governance.followup.reminders import send_followup_reminders as send
 
     return len(send())
-
-
 # The export tasks live with their sub-package; importing them here lets the
 # worker's autodiscovery (which reads governance.tasks) register them.
 from governance.exports.tasks import run_export, sweep_exports  # noqa: E402, F401

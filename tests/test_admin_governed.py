@@ -24,13 +24,12 @@ from .factories import CaseEconomyLineFactory, CasePrincipleFactory, ThemeGoalFa
 # capacities, users and roles (and lifting a login lock-out).
 MASTER_DATA = {
     "strategy.Strategy", "strategy.Theme", "strategy.ThemeGoal", "strategy.Principle",
-    "strategy.Ambition", "strategy.Potential", "strategy.DepartmentStrategy",
-    "portfolio.Department", "portfolio.User",
+    "strategy.Ambition", "strategy.Potential", "portfolio.Department", "portfolio.User",
     "financing.FinancingChannel", "financing.ChannelCapacity", "auth.Group",
     "financing.PriceIndex", "financing.PoolRules", "financing.LoanTerms",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
     # The register's KITOS unit mapping and radar settings; a department's own strategy.
-    "portfolio.OrgUnitMapping", "portfolio.RegisterSettings",
+    "portfolio.OrgUnitMapping", "portfolio.RegisterSettings", "strategy.DepartmentStrategy",
 }
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 GOVERNED = [m for m in MODELS if m._meta.label not in MASTER_DATA]
@@ -75,10 +74,6 @@ def rows(secretariat, department, cycle):
     ChannelCapacity.objects.create(channel=channel, year=2027, amount=1, price_year=2027)
     Ambition.objects.create(number=1, name="Ambition")
     Potential.objects.get_or_create(number=1, defaults={"name": "Potentiale"})
-    from strategy.models import DepartmentStrategy
-
-    DepartmentStrategy.objects.create(department=department, name="Strategi", starts_year=2025,
-                                      ends_year=2027)
     _money_rows(case, channel, cycle, secretariat)
     _register_and_strategy_rows(department, secretariat)
     return case
