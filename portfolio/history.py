@@ -383,7 +383,7 @@ class CaseSnapshot:
     fields: dict
     m2m: dict[str, set[int]]
     principles: dict[int, str]
-    economy: dict[tuple[str, int | None], int]
+    economy: dict[tuple, int]
 
 
 def current_snapshot(case, field_names, m2m_names) -> CaseSnapshot:
@@ -391,8 +391,19 @@ def current_snapshot(case, field_names, m2m_names) -> CaseSnapshot:
         fields={name: getattr(case, name) for name in field_names},
         m2m={name: set(getattr(case, name).values_list("pk", flat=True)) for name in m2m_names},
         principles=dict(case.principle_links.values_list("principle_id", "justification")),
-        economy={(line.kind, line.year): line.amount for line in case.economy_lines.all()},
+        economy={
+            snapshot_key(line.kind, line.year, line.styringsomraade): line.amount
+            for line in case.economy_lines.all()
+        },
     )
+
+
+def snapshot_key(kind, year, area) -> tuple:
+    """A service line keeps the ``(kind, year)`` key the case form uses; a capital
+    (anlæg) line adds its styringsområde, so the two lines of one year differ."""
+    if area == "anlaeg":
+        return (kind, year, area)
+    return (kind, year)
 
 
 def case_snapshot(case, version: int, field_names) -> CaseSnapshot | None:
@@ -434,7 +445,10 @@ def case_snapshot(case, version: int, field_names) -> CaseSnapshot | None:
             for name, column in related_name.items()
         },
         principles={row.principle_id: row.justification for row in rows_before(CasePrinciple)},
-        economy={(row.kind, row.year): row.amount for row in rows_before(CaseEconomyLine)},
+        economy={
+            snapshot_key(row.kind, row.year, row.styringsomraade): row.amount
+            for row in rows_before(CaseEconomyLine)
+        },
     )
 
 

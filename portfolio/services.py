@@ -192,7 +192,10 @@ def _write_case(case: InvestmentCase, *, actor, data: CaseData, reason: str) -> 
         if name not in CASE_FORM_FIELDS:
             raise ValueError(f"{name} is not a case form field")
         setattr(case, name, value)
-    case.full_clean()
+    # The form token's uniqueness is left to the index: a repeat that checks
+    # while the first request commits must reach case_create's IntegrityError
+    # branch (and get the first case), not a validation error.
+    case.full_clean(exclude=["form_token"])
     case._history_user = actor
     case._change_reason = reason
     # One save is one version: simple-history would write a record for the row
@@ -259,7 +262,7 @@ def _write_economy_line(case, kind, year, amount, actor, reason, area=None) -> N
     elif line.amount == amount:
         return
     line.amount = amount
-    cell = cell_name(kind, year)
+    cell = cell_name(kind, year, area)
     try:
         line.full_clean()
     except ValidationError as error:
@@ -374,14 +377,18 @@ def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
             )
     kind_order = {kind.value: index for index, kind in enumerate(EconomyKind)}
     keys = set(before.economy) | set(after.economy)
-    for kind, year in sorted(
-        keys, key=lambda k: (kind_order.get(k[0], 9), k[1] is None, k[1] or 0)
+    for key in sorted(
+        keys, key=lambda k: (kind_order.get(k[0], 9), k[1] is None, k[1] or 0, len(k))
     ):
-        old, new = before.economy.get((kind, year)), after.economy.get((kind, year))
+        kind, year = key[0], key[1]
+        old, new = before.economy.get(key), after.economy.get(key)
         if old != new:
+            label = economy_label(kind, year)
+            if len(key) == 3:
+                label = _("%(line)s (capital)") % {"line": label}
             changes.append(
                 amount_change(
-                    economy_label(kind, year),
+                    label,
                     abs(old) if old is not None else None,
                     abs(new) if new is not None else None,
                 )
