@@ -10,7 +10,6 @@ from django.test import override_settings
 from django.utils import timezone, translation
 
 from governance.models import (
-    Assessment,
     BudgetCycle,
     CaseTransition,
     CommitteeMeeting,
@@ -18,8 +17,6 @@ from governance.models import (
     DecisionOutcome,
     Phase,
     PhaseKind,
-    PrioritisationRound,
-    Recommendation,
 )
 from governance.services.cycles import phase_schedule_problems
 from governance.workflow import table
@@ -169,24 +166,29 @@ def test_the_demo_phases_are_a_schedule_the_secretariat_can_save(today):
 
 
 def test_the_prioritisation_was_published_and_the_cases_qualified_since_await_scores(seeded):
-    publication = PrioritisationRound.objects.get(cycle__budget_year=2027)
+    from governance.board.models import BoardPublication, Score
+
+    publication = BoardPublication.objects.filter(cycle__budget_year=2027).order_by(
+        "number"
+    ).first()
     assert publication.published_by.username == "anne.jeppesen"
     assert publication.published_at < timezone.now()
     past = InvestmentCase.objects.filter(
+        title__in=BASE_TITLES,
         state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED, CaseState.FORWARDED,
-                   *DECIDED_STATES)
+                   *DECIDED_STATES),
     )
     for case in past:
-        assert case.assessment.assessed_by.username == "birgitte.hansen"
-        assert case.assessment.history.earliest().history_date < publication.published_at
+        scores = Score.objects.filter(case=case, director__username="birgitte.hansen")
+        assert scores.exists(), case.title
+        assert min(s.scored_at for s in scores) < publication.published_at
         published = case.transitions.get(
             to_state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED)
         )
         assert published.created_at == publication.published_at
-    # Qualified after the publication: not scored yet (a supplementary round).
-    qualified = InvestmentCase.objects.filter(state=CaseState.QUALIFIED)
+    # Qualified after the publication: for a supplementary round.
+    qualified = InvestmentCase.objects.filter(title__in=BASE_TITLES, state=CaseState.QUALIFIED)
     assert qualified.count() == 3
-    assert not Assessment.objects.filter(case__in=qualified).exists()
     for case in qualified:
         step = case.transitions.get(to_state=CaseState.QUALIFIED)
         assert step.created_at > publication.published_at
@@ -323,27 +325,20 @@ def test_the_forwarded_cases_await_the_meeting_in_the_budget_negotiations(seeded
 
 
 def test_the_cases_the_directors_prioritised_have_their_published_assessment(seeded):
+    from governance.board.models import BoardEntry
+
     past_qualification = InvestmentCase.objects.filter(
+        title__in=BASE_TITLES,
         state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED, CaseState.FORWARDED,
-                   *DECIDED_STATES)
+                   *DECIDED_STATES),
     )
     for case in past_qualification:
         step = case.transitions.get(
             to_state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED)
         )
-        assert case.assessment.reason == step.comment
-        expected = (
-            Recommendation.NOT_RECOMMENDED
-            if step.to_state == CaseState.NOT_RECOMMENDED
-            else Recommendation.PRIORITISE
-        )
-        assert case.assessment.recommendation == expected
-    assert PrioritisationRound.objects.count() == 1
-    # Published: a department reads the assessments of the cases it may read.
-    staff = User.objects.get(username="mette.holm")
-    visible = Assessment.objects.visible_to(staff)
-    assert visible.filter(case__department__code="BIF").exists()
-    assert not visible.exclude(case__in=InvestmentCase.objects.visible_to(staff)).exists()
+        entry = BoardEntry.objects.get(case=case)
+        assert entry.reason == step.comment, case.title
+        assert entry.published_in is not None
 
 
 # --- a history the rules could have produced ---------------------------------------------
