@@ -45,7 +45,7 @@ def _board_url(cycle, case=None) -> str:
 def _case_on_board(request, pk):
     if not can_use_board(request.user):
         raise PermissionDenied
-    case = get_case_for(request.user, pk, "view")
+    case = get_case_for(request.user, pk)
     board_sync(cycle=case.cycle)
     entry = BoardEntry.objects.filter(case=case).select_related("published_in").first()
     if entry is None:
