@@ -2,21 +2,22 @@
 radar's settings; systems, contracts and imports are read here (KITOS is the source)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+
+from kkdigital.admin import GovernedAdmin, HistoryAdmin
 
 from .models import Contract, ImportJob, ITSystem, OrgUnitMapping, RegisterSettings
 from .services import register_settings_update
 
 
 @admin.register(OrgUnitMapping)
-class OrgUnitMappingAdmin(SimpleHistoryAdmin):
+class OrgUnitMappingAdmin(HistoryAdmin):
     list_display = ("kitos_unit", "department")
     list_filter = ("department",)
     search_fields = ("kitos_unit",)
 
 
 @admin.register(RegisterSettings)
-class RegisterSettingsAdmin(SimpleHistoryAdmin):
+class RegisterSettingsAdmin(HistoryAdmin):
     list_display = ("__str__", "tender_lead_months", "radar_months", "auto_case_months")
 
     def has_add_permission(self, request):
@@ -36,40 +37,23 @@ class RegisterSettingsAdmin(SimpleHistoryAdmin):
         obj.pk = saved.pk
 
 
-class _ReadOnly(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(ITSystem)
-class ITSystemAdmin(_ReadOnly):
+class ITSystemAdmin(GovernedAdmin):
     list_display = ("name", "owner_department", "lifecycle", "business_critical", "missing_since")
     list_filter = ("owner_department", "lifecycle", "business_critical")
     search_fields = ("name", "supplier", "kitos_uuid")
 
 
 @admin.register(Contract)
-class ContractAdmin(_ReadOnly):
+class ContractAdmin(GovernedAdmin):
     list_display = ("name", "owner_department", "valid_to", "decision_date", "missing_since")
     list_filter = ("owner_department",)
     search_fields = ("name", "contract_id", "supplier", "kitos_uuid")
 
 
 @admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
+class ImportJobAdmin(GovernedAdmin):
     list_display = ("file_name", "kind", "status", "created_by", "created_at")
     exclude = ("content",)
     readonly_fields = ("kind", "status", "file_name", "created_by", "created_at", "started_at",
                        "finished_at", "rows_total", "rows_done", "report", "error")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -360,7 +360,7 @@ def import_recheck(request, pk):
 def case_systems(request, pk):
     """The systems a case introduces, replaces or retires; its department edits them
     while it may edit the case."""
-    case = get_case_for(request.user, pk, "view")
+    case = get_case_for(request.user, pk)
     may_edit = can_edit_case(request.user, case) or is_secretariat(request.user)
     form = CaseSystemForm()
     if request.method == "POST":
