@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from governance.board.funding import board_fund_above_line
-from governance.board.models import Board, BoardMove, Score
+from governance.board.models import Board, BoardEntry, BoardMove, Score
 from governance.board.services import (
     board_move,
     board_recommend,
@@ -177,7 +177,10 @@ def seed(*, today, log) -> None:
             if spec[0] not in existing:
                 _write_case(cycle, spec, channels[spec[5]], spec[6], seq)
         board = board_sync(cycle=cycle)
-        first_time = not BoardMove.objects.filter(board=board).exists()
+        # The circle's meeting happens once: when none of this demo's cases was moved yet.
+        first_time = not BoardMove.objects.filter(
+            board=board, case__title__in=[spec[0] for spec in BOARD_CASES]
+        ).exists()
         qualified = list(
             InvestmentCase.objects.filter(cycle=cycle, state=CaseState.QUALIFIED)
             .select_related("board_entry").order_by("board_entry__rank")
@@ -212,10 +215,15 @@ def _shape_board(cycle, birgitte, henrik) -> None:
     """The circle's meeting: a few moves, two marks against the rank, money above the line."""
     titles = {c.title: c for c in InvestmentCase.objects.filter(cycle=cycle,
                                                                  state=CaseState.QUALIFIED)}
+    # Published cases keep the top of the board; the circle orders what follows them.
+    top = (
+        BoardEntry.objects.filter(cycle=cycle, published_in__isnull=True)
+        .order_by("rank").values_list("rank", flat=True).first()
+    ) or 1
     moves = [
-        (birgitte, "Samlet identitets- og adgangsstyring (IAM)", 1),
-        (henrik, "Fælles chatbot til borgerhenvendelser", 2),
-        (birgitte, "Genudbud af omsorgssystemet CURA", 3),
+        (birgitte, "Samlet identitets- og adgangsstyring (IAM)", top),
+        (henrik, "Fælles chatbot til borgerhenvendelser", top + 1),
+        (birgitte, "Genudbud af omsorgssystemet CURA", top + 2),
     ]
     for director, title, rank in moves:
         if title in titles:
