@@ -253,7 +253,6 @@ def _shape_board(cycle, birgitte, henrik) -> None:
 def _freeze_two_versions(cycle, secretariat, director, channels) -> None:
     """Version 1 to the transfer case; a recommended amount changes; version 2 to the
     budget negotiations."""
-    from financing.models import Allocation
     from financing.services import allocation_recommend_set
 
     try:
@@ -261,31 +260,22 @@ def _freeze_two_versions(cycle, secretariat, director, channels) -> None:
                     note="Første udgave til overførselssagen.")
     except ServiceError:
         return
-    allocation = (
-        Allocation.objects.filter(case__cycle=cycle, recommended__gt=0,
-                                  case__state__in=(CaseState.PRIORITISED, CaseState.FORWARDED))
-        .select_related("case", "channel").order_by("case__title", "year").first()
-    )
-    if allocation is not None:
-        allocation_recommend_set(
-            actor=director, case=allocation.case, channel=allocation.channel,
-            amounts={allocation.year: allocation.recommended * 3 // 4},
-        )
-    else:
-        # No money recommended for the plan's cases yet: the circle finds room for
-        # one of them in the year with the most left.
-        from financing.selectors import channel_year_totals
+    # Between the gates the circle finds room for a plan case that had no money
+    # yet, in the year with the most left (a case no other demo area touches, so
+    # that running the demo again changes nothing).
+    from financing.selectors import channel_year_totals
 
-        case = (
-            InvestmentCase.objects.filter(
-                cycle=cycle, state__in=(CaseState.PRIORITISED, CaseState.FORWARDED)
-            ).order_by("title").first()
+    case = (
+        InvestmentCase.objects.filter(
+            cycle=cycle, state__in=(CaseState.PRIORITISED, CaseState.FORWARDED),
+            allocations__isnull=True,
+        ).order_by("title").first()
+    )
+    room = max(channel_year_totals(cycle), key=lambda row: row.remaining, default=None)
+    if case is not None and room is not None and room.remaining > 0:
+        allocation_recommend_set(
+            actor=director, case=case, channel=room.channel,
+            amounts={room.year: min(2_000_000, room.remaining)},
         )
-        room = max(channel_year_totals(cycle), key=lambda row: row.remaining, default=None)
-        if case is not None and room is not None and room.remaining > 0:
-            allocation_recommend_set(
-                actor=director, case=case, channel=room.channel,
-                amounts={room.year: min(2_000_000, room.remaining)},
-            )
     plan_freeze(actor=secretariat, cycle=cycle, gate="budget_negotiations",
                 note="Opdateret til budgetforhandlingerne.")
