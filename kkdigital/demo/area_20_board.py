@@ -265,17 +265,19 @@ def _freeze_two_versions(cycle, secretariat, director, channels) -> None:
     # that running the demo again changes nothing).
     from financing.selectors import channel_year_totals
 
-    case = (
-        InvestmentCase.objects.filter(
-            cycle=cycle, state__in=(CaseState.PRIORITISED, CaseState.FORWARDED),
-            allocations__isnull=True,
-        ).order_by("title").first()
-    )
-    room = max(channel_year_totals(cycle), key=lambda row: row.remaining, default=None)
-    if case is not None and room is not None and room.remaining > 0:
-        allocation_recommend_set(
-            actor=director, case=case, channel=room.channel,
-            amounts={room.year: min(2_000_000, room.remaining)},
+    rows = sorted(channel_year_totals(cycle), key=lambda row: -row.remaining)
+    for case in InvestmentCase.objects.filter(
+        cycle=cycle, state__in=(CaseState.PRIORITISED, CaseState.FORWARDED)
+    ).order_by("title"):
+        taken = set(case.allocations.values_list("channel_id", "year"))
+        room = next(
+            (r for r in rows if r.remaining > 0 and (r.channel.pk, r.year) not in taken), None
         )
+        if room is not None:
+            allocation_recommend_set(
+                actor=director, case=case, channel=room.channel,
+                amounts={room.year: min(2_000_000, room.remaining)},
+            )
+            break
     plan_freeze(actor=secretariat, cycle=cycle, gate="budget_negotiations",
                 note="Opdateret til budgetforhandlingerne.")
