@@ -31,7 +31,8 @@ from governance.board.services import (
     scores_save,
 )
 from governance.board.views import chosen_cycle
-from governance.models import BudgetCycle, PhaseKind
+from governance.models import BudgetCycle
+from governance.workflow import table
 from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.http import no_store
 from portfolio.permissions import get_case_for
@@ -187,7 +188,7 @@ def publish_page(request, cycle_pk: int):
     board = board_sync(cycle=cycle)
     state = board_state(request.user, cycle)
     form = PublishForm(request.POST or None, initial={"version": board.version})
-    phase_open = cycle.is_phase_open(PhaseKind.PRIORITISATION)
+    phase_open = table.step_open(cycle, "prioritise")
     status = 200
     if request.method == "POST":
         if form.is_valid():
