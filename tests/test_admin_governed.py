@@ -28,6 +28,8 @@ MASTER_DATA = {
     "financing.FinancingChannel", "financing.ChannelCapacity", "auth.Group",
     "financing.PriceIndex", "financing.PoolRules", "financing.LoanTerms",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+    # The IT register: KITOS units → departments, the re-tendering radar's settings.
+    "portfolio.OrgUnitMapping", "portfolio.RegisterSettings",
 }
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 GOVERNED = [m for m in MODELS if m._meta.label not in MASTER_DATA]
@@ -73,7 +75,15 @@ def rows(secretariat, department, cycle):
     Ambition.objects.create(number=1, name="Ambition")
     Potential.objects.get_or_create(number=1, defaults={"name": "Potentiale"})
     _money_rows(case, channel, cycle, secretariat)
+    _register_rows(department)
     return case
+
+
+def _register_rows(department):
+    from portfolio.register.models import OrgUnitMapping, RegisterSettings
+
+    OrgUnitMapping.objects.create(kitos_unit="Jobcenter København", department=department)
+    RegisterSettings.objects.create()
 
 
 def _money_rows(case, channel, cycle, secretariat):

@@ -1,22 +1,24 @@
-"""The register in the admin: the secretariat keeps the KITOS unit mapping and the
-radar's settings; systems, contracts and imports are read here (KITOS is the source)."""
+"""The register in the admin: master data the secretariat keeps — the mapping of
+KITOS organisation units to departments and the radar's settings. Systems,
+contracts and imports are read on the register's own pages (KITOS is their source)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Contract, ImportJob, ITSystem, OrgUnitMapping, RegisterSettings
+from kkdigital.admin import HistoryAdmin
+
+from .models import OrgUnitMapping, RegisterSettings
 from .services import register_settings_update
 
 
 @admin.register(OrgUnitMapping)
-class OrgUnitMappingAdmin(SimpleHistoryAdmin):
+class OrgUnitMappingAdmin(HistoryAdmin):
     list_display = ("kitos_unit", "department")
     list_filter = ("department",)
     search_fields = ("kitos_unit",)
 
 
 @admin.register(RegisterSettings)
-class RegisterSettingsAdmin(SimpleHistoryAdmin):
+class RegisterSettingsAdmin(HistoryAdmin):
     list_display = ("__str__", "tender_lead_months", "radar_months", "auto_case_months")
 
     def has_add_permission(self, request):
@@ -34,42 +36,3 @@ class RegisterSettingsAdmin(SimpleHistoryAdmin):
             auto_case_months=obj.auto_case_months,
         )
         obj.pk = saved.pk
-
-
-class _ReadOnly(SimpleHistoryAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ITSystem)
-class ITSystemAdmin(_ReadOnly):
-    list_display = ("name", "owner_department", "lifecycle", "business_critical", "missing_since")
-    list_filter = ("owner_department", "lifecycle", "business_critical")
-    search_fields = ("name", "supplier", "kitos_uuid")
-
-
-@admin.register(Contract)
-class ContractAdmin(_ReadOnly):
-    list_display = ("name", "owner_department", "valid_to", "decision_date", "missing_since")
-    list_filter = ("owner_department",)
-    search_fields = ("name", "contract_id", "supplier", "kitos_uuid")
-
-
-@admin.register(ImportJob)
-class ImportJobAdmin(admin.ModelAdmin):
-    list_display = ("file_name", "kind", "status", "created_by", "created_at")
-    exclude = ("content",)
-    readonly_fields = ("kind", "status", "file_name", "created_by", "created_at", "started_at",
-                       "finished_at", "rows_total", "rows_done", "report", "error")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
