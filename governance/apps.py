@@ -28,3 +28,4 @@ class GovernanceConfig(AppConfig):
         from .notes.views import case_note_page_context
 
         register_case_page_context(case_note_page_context)
+        from .board import signals  # noqa: F401 (a qualified case goes onto the board)

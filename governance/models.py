@@ -396,6 +396,16 @@ class Decision(models.Model):
 
 # The follow-up and "fælles først" live in their own sub-packages; importing
 # their models here registers them with the governance app.
+# The board and the plan live in their own sub-packages; importing them here
+# registers their models with the governance app.
+from governance.board.models import (  # noqa: E402,F401
+    Board,
+    BoardEntry,
+    BoardMove,
+    BoardPublication,
+    Criterion,
+    Score,
+)
 from governance.commonfirst.models import CrossCuttingCandidate  # noqa: E402,F401
 
 # Models of governance's sub-packages, so that Django finds them in this app.
@@ -407,3 +417,4 @@ from governance.followup.models import (  # noqa: E402,F401
     FollowUpRound,
     TargetEntry,
 )
+from governance.plans.models import PlanVersion, PlanVersionAmount, PlanVersionCase  # noqa: E402,F401

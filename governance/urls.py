@@ -2,15 +2,16 @@
 
 from django.urls import include, path
 
+from governance.board.urls import urlpatterns as board_urls
 from governance.commonfirst import views as common_first
 from governance.notes.urls import urlpatterns as notes_urlpatterns
+from governance.plans.urls import urlpatterns as plan_urls
 from governance.views import (
     audit,
     cycles,
     meetings,
     notifications,
     overview,
-    prioritisation,
     queue,
     retender,
     workflow,
@@ -19,6 +20,8 @@ from governance.views import (
 app_name = "governance"
 
 urlpatterns = [
+    *board_urls,
+    *plan_urls,
     path("genudbud/<int:contract_pk>/", retender.retender_case_create_view,
          name="retender-create"),
     path("aarshjul/", cycles.annual_cycle, name="annual-cycle"),
@@ -45,22 +48,6 @@ urlpatterns = [
     path("revisionslog/", audit.audit_log, name="audit-log"),
     path("sager/<int:pk>/<slug:action>/", workflow.case_action, name="case-action"),
     path("kvalificering/", queue.qualification_queue, name="qualification-queue"),
-    path("prioritering/", prioritisation.prioritisation_page, name="prioritisation"),
-    path(
-        "prioritering/eksport.csv",
-        prioritisation.prioritisation_export,
-        name="prioritisation-export",
-    ),
-    path(
-        "prioritering/sager/<int:pk>/vurdering/",
-        prioritisation.assessment_edit,
-        name="assessment-edit",
-    ),
-    path(
-        "prioritering/<int:cycle_pk>/offentliggoer/",
-        prioritisation.prioritisation_publish_view,
-        name="prioritisation-publish",
-    ),
     path("opfoelgning/", include("governance.followup.urls")),
     path(
         "faelles-foerst/<int:pk>/<int:other_pk>/",

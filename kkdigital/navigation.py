@@ -38,6 +38,7 @@ NAVIGATION: list[NavItem] = [
         "governance:prioritisation",
         roles=(Role.IT_DIRECTORS, Role.SECRETARIAT),
     ),
+    NavItem(_("Plan"), "governance:plan"),
     NavItem(
         _("Economic Committee"),
         "governance:meeting-list",

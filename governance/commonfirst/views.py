@@ -51,8 +51,8 @@ def case_page_context(user, case) -> dict:
 @require_POST
 @login_required
 def mark_crosscutting(request, pk, other_pk):
-    case = get_case_for(request.user, pk, "view")
-    other = get_case_for(request.user, other_pk, "view")
+    case = get_case_for(request.user, pk)
+    other = get_case_for(request.user, other_pk)
     try:
         services.crosscutting_candidate_mark(actor=request.user, case=case, other=other)
     except ServiceError as error:

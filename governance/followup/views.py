@@ -229,7 +229,6 @@ def case_rebaseline(request, case_pk):
     case = get_case_for(
         request.user,
         case_pk,
-        "view",
         queryset=InvestmentCase.objects.select_related("cycle").prefetch_related("economy_lines"),
     )
     baseline = case.followup_baselines.order_by("-created_at", "-pk").first()

@@ -251,6 +251,9 @@ def cases_forward(
                 % {"case": case}
             )
 
+    # The comment is stored: in the site's language, not the request's.
+    with translation.override(settings.LANGUAGE_CODE):
+        comment = str(meeting)
     records = []
     with transaction.atomic():
         for pk in case_pks:
@@ -259,7 +262,7 @@ def cases_forward(
                     actor=actor,
                     case_pk=pk,
                     to_state=CaseState.FORWARDED,
-                    comment=str(meeting),
+                    comment=comment,
                     override_reason=override_reason,
                     check=same_cycle,
                 )

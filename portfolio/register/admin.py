@@ -1,12 +1,11 @@
-"""The register in the admin: master data the secretariat keeps — the mapping of
-KITOS organisation units to departments and the radar's settings. Systems,
-contracts and imports are read on the register's own pages (KITOS is their source)."""
+"""The register in the admin: the secretariat keeps the KITOS unit mapping and the
+radar's settings; systems, contracts and imports are read here (KITOS is the source)."""
 
 from django.contrib import admin
 
-from kkdigital.admin import HistoryAdmin
+from kkdigital.admin import GovernedAdmin, HistoryAdmin
 
-from .models import OrgUnitMapping, RegisterSettings
+from .models import Contract, ImportJob, ITSystem, OrgUnitMapping, RegisterSettings
 from .services import register_settings_update
 
 
@@ -36,3 +35,25 @@ class RegisterSettingsAdmin(HistoryAdmin):
             auto_case_months=obj.auto_case_months,
         )
         obj.pk = saved.pk
+
+
+@admin.register(ITSystem)
+class ITSystemAdmin(GovernedAdmin):
+    list_display = ("name", "owner_department", "lifecycle", "business_critical", "missing_since")
+    list_filter = ("owner_department", "lifecycle", "business_critical")
+    search_fields = ("name", "supplier", "kitos_uuid")
+
+
+@admin.register(Contract)
+class ContractAdmin(GovernedAdmin):
+    list_display = ("name", "owner_department", "valid_to", "decision_date", "missing_since")
+    list_filter = ("owner_department",)
+    search_fields = ("name", "contract_id", "supplier", "kitos_uuid")
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(GovernedAdmin):
+    list_display = ("file_name", "kind", "status", "created_by", "created_at")
+    exclude = ("content",)
+    readonly_fields = ("kind", "status", "file_name", "created_by", "created_at", "started_at",
+                       "finished_at", "rows_total", "rows_done", "report", "error")
