@@ -235,8 +235,6 @@ def _request_loan(*, actor, case, contract, cycle) -> None:
 
 def notify_retender_case(*, case, contract, by_radar: bool, actor=None) -> list[Notification]:
     """The advis: the owner department's staff and IT leads hear of the new draft."""
-    from governance.tasks import send_notification_email
-
     notifications = []
     recipients = department_users([case.department_id]).exclude(
         username__startswith=f"{RADAR_USERNAME}-"
@@ -260,11 +258,19 @@ def notify_retender_case(*, case, contract, by_radar: bool, actor=None) -> list[
                                     body=body + "\n")
         notification.full_clean()
         notification.save()
-        transaction.on_commit(
-            lambda pk=notification.pk: send_notification_email.delay(pk), robust=True
-        )
+        _queue_email(notification.pk)
         notifications.append(notification)
     return notifications
+
+
+def _queue_email(notification_id: int) -> None:
+    """E-mail the notification once the transaction has committed (robust: a broker
+    that is down leaves it unsent, logged, instead of failing the case)."""
+    from governance.tasks import send_notification_email
+
+    transaction.on_commit(
+        lambda: send_notification_email.delay(notification_id), robust=True
+    )
 
 
 def retender_radar_run(*, today: datetime.date | None = None) -> list[InvestmentCase]:
