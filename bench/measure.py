@@ -94,6 +94,8 @@ def pages(portfolio: Portfolio) -> list[Page]:
         Page("department plans (index)", secretariat, reverse("portfolio:department-plan-index")),
         Page("secretariat overview", secretariat, reverse("governance:cycle-overview")),
         Page("qualification queue", secretariat, reverse("governance:qualification-queue")),
+        Page("directors' board", "birgitte.hansen",
+             reverse("governance:prioritisation") + f"?cycle={portfolio.cycle.pk}"),
         Page("audit log", secretariat, audit),
         Page("audit log, one department", secretariat, f"{audit}?{one_department}"),
         Page("audit log CSV", secretariat, f"{audit}?format=csv"),

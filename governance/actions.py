@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 
 from governance import permissions
-from governance.models import Assessment, CaseTransition, Decision
+from governance.models import CaseTransition, Decision
 from governance.services import workflow
 from governance.workflow import table
 from portfolio.models import CaseState, InvestmentCase
@@ -147,9 +147,12 @@ def latest_return(case: InvestmentCase) -> CaseTransition | None:
     )
 
 
-def visible_assessment(user, case: InvestmentCase) -> Assessment | None:
-    """The directors' assessment of the case, if ``user`` may read it now."""
-    return Assessment.objects.visible_to(user).filter(case=case).first()
+def visible_assessment(user, case: InvestmentCase):
+    """The board's word on the case (rank, weighted score, recommendation), if
+    ``user`` may read it now (``governance.board.selectors.case_board_summary``)."""
+    from governance.board.selectors import case_board_summary
+
+    return case_board_summary(user, case)
 
 
 def case_workflow_context(user, case: InvestmentCase) -> dict:

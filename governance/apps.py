@@ -17,3 +17,15 @@ class GovernanceConfig(AppConfig):
 
         register_case_page_context(case_workflow_context)
         register_case_form_context(case_form_workflow_context)
+
+        from .commonfirst.views import case_page_context as common_first_context
+
+        register_case_page_context(common_first_context)
+
+        from .followup.views import case_page_context as followup_context
+
+        register_case_page_context(followup_context)
+        from .notes.views import case_note_page_context
+
+        register_case_page_context(case_note_page_context)
+        from .board import signals  # noqa: F401 (a qualified case goes onto the board)

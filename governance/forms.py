@@ -88,7 +88,7 @@ class MeetingForm(forms.ModelForm):
         model = CommitteeMeeting
         fields = ["held_on", "title"]
         widgets = {
-            "title": forms.TextInput(attrs={"class": "form-input"}),
+            "title": forms.TextInput(attrs={"class": "form-input input-width-xl"}),
         }
         help_texts = {"title": _("E.g. the agenda item of the budget negotiations.")}
 

@@ -392,3 +392,29 @@ class Decision(models.Model):
 
     def __str__(self):
         return f"{self.case}: {self.get_outcome_display()}"
+
+
+# The follow-up and "fælles først" live in their own sub-packages; importing
+# their models here registers them with the governance app.
+# The board and the plan live in their own sub-packages; importing them here
+# registers their models with the governance app.
+from governance.board.models import (  # noqa: E402,F401
+    Board,
+    BoardEntry,
+    BoardMove,
+    BoardPublication,
+    Criterion,
+    Score,
+)
+from governance.commonfirst.models import CrossCuttingCandidate  # noqa: E402,F401
+
+# Models of governance's sub-packages, so that Django finds them in this app.
+from governance.exports.models import ExportJob  # noqa: E402, F401
+from governance.followup.models import (  # noqa: E402,F401
+    CaseBaseline,
+    FollowUpReport,
+    FollowUpReportYear,
+    FollowUpRound,
+    TargetEntry,
+)
+from governance.plans.models import PlanVersion, PlanVersionAmount, PlanVersionCase  # noqa: E402,F401

@@ -11,6 +11,10 @@ from portfolio.permissions import is_secretariat
 
 __all__ = [
     "can_assess_case",
+    "can_decide_case",
+    "can_forward_case",
+    "can_qualify_case",
+    "can_return_case",
     "can_forward_cases",
     "can_record_decisions",
     "can_publish_prioritisation",
@@ -102,9 +106,32 @@ def can_record_decisions(user) -> bool:
 
 
 def can_publish_prioritisation(user) -> bool:
-    """Only the secretariat closes and publishes the directors' prioritisation (which
-    moves each qualified case by the table's rows "prioritise" and "not_recommend")."""
-    return is_secretariat(user)
+    """Who closes and publishes the directors' prioritisation: whoever the table's rows
+    "prioritise" and "not_recommend" (the moves publishing makes) name (the secretariat)."""
+    from governance.workflow import table
+
+    return all(table.holds_role_for(user, name) for name in ("prioritise", "not_recommend"))
+
+
+def can_qualify_case(user, case: InvestmentCase) -> bool:
+    """Whether ``user`` may qualify ``case`` now (the table's row "qualify")."""
+    return can_transition(user, case, "qualify")
+
+
+def can_return_case(user, case: InvestmentCase) -> bool:
+    """Whether ``user`` may return ``case`` to its department now (row "return")."""
+    return can_transition(user, case, "return")
+
+
+def can_forward_case(user, case: InvestmentCase) -> bool:
+    """Whether ``user`` may put ``case`` before the Economic Committee now (row "forward")."""
+    return can_transition(user, case, "forward")
+
+
+def can_decide_case(user, case: InvestmentCase) -> bool:
+    """Whether ``user`` may record the committee's decision on ``case`` now (rows
+    "approve", "reject", "defer" name the same people)."""
+    return can_transition(user, case, "approve")
 
 
 def can_view_committee_meetings(user) -> bool:

@@ -30,3 +30,22 @@ def send_unsent_notification_emails() -> int:
     """Every two minutes (Celery beat): send the notification e-mails still unsent,
     e.g. those that could not be queued while the broker was down."""
     return notifications.send_unsent_emails()
+
+
+@shared_task
+def retender_radar() -> int:
+    """Nightly (Celery beat): draft re-tendering cases for contracts the radar finds."""
+    from governance.services.retender import retender_radar_run
+
+    return len(retender_radar_run())
+
+
+@shared_task
+def send_followup_reminders() -> int:
+    """Daily (Celery beat): remind departments of follow-up reports not yet submitted."""
+    from governance.followup.reminders import send_followup_reminders as send
+
+    return len(send())
+# The export tasks live with their sub-package; importing them here lets the
+# worker's autodiscovery (which reads governance.tasks) register them.
+from governance.exports.tasks import run_export, sweep_exports  # noqa: E402, F401

@@ -1,21 +1,29 @@
 """The process: the annual cycle and the case workflow (namespace "governance")."""
 
-from django.urls import path
+from django.urls import include, path
 
+from governance.board.urls import urlpatterns as board_urls
+from governance.commonfirst import views as common_first
+from governance.notes.urls import urlpatterns as notes_urlpatterns
+from governance.plans.urls import urlpatterns as plan_urls
 from governance.views import (
     audit,
     cycles,
     meetings,
     notifications,
     overview,
-    prioritisation,
     queue,
+    retender,
     workflow,
 )
 
 app_name = "governance"
 
 urlpatterns = [
+    *board_urls,
+    *plan_urls,
+    path("genudbud/<int:contract_pk>/", retender.retender_case_create_view,
+         name="retender-create"),
     path("aarshjul/", cycles.annual_cycle, name="annual-cycle"),
     path("cyklusser/", cycles.cycle_list, name="cycle-list"),
     path("cyklusser/opret/", cycles.cycle_create, name="cycle-create"),
@@ -40,21 +48,11 @@ urlpatterns = [
     path("revisionslog/", audit.audit_log, name="audit-log"),
     path("sager/<int:pk>/<slug:action>/", workflow.case_action, name="case-action"),
     path("kvalificering/", queue.qualification_queue, name="qualification-queue"),
-    path("prioritering/", prioritisation.prioritisation_page, name="prioritisation"),
+    path("opfoelgning/", include("governance.followup.urls")),
     path(
-        "prioritering/eksport.csv",
-        prioritisation.prioritisation_export,
-        name="prioritisation-export",
-    ),
-    path(
-        "prioritering/sager/<int:pk>/vurdering/",
-        prioritisation.assessment_edit,
-        name="assessment-edit",
-    ),
-    path(
-        "prioritering/<int:cycle_pk>/offentliggoer/",
-        prioritisation.prioritisation_publish_view,
-        name="prioritisation-publish",
+        "faelles-foerst/<int:pk>/<int:other_pk>/",
+        common_first.mark_crosscutting,
+        name="mark-crosscutting",
     ),
     path("moeder/", meetings.meeting_list, name="meeting-list"),
     path("moeder/videresend/", meetings.forward_cases, name="forward-cases"),
@@ -67,3 +65,4 @@ urlpatterns = [
         name="decide-case",
     ),
 ]
+urlpatterns += notes_urlpatterns

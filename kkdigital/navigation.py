@@ -31,12 +31,14 @@ NAVIGATION: list[NavItem] = [
     NavItem(_("Home"), "home"),
     NavItem(_("Cases"), "portfolio:case-list"),
     NavItem(_("Department plans"), "portfolio:department-plan-index"),
+    NavItem(_("IT register"), "register:system-list", roles=ALL_ROLES),
     NavItem(_("Qualification"), "governance:qualification-queue", roles=(Role.SECRETARIAT,)),
     NavItem(
         _("Prioritisation"),
         "governance:prioritisation",
         roles=(Role.IT_DIRECTORS, Role.SECRETARIAT),
     ),
+    NavItem(_("Plan"), "governance:plan"),
     NavItem(
         _("Economic Committee"),
         "governance:meeting-list",
@@ -46,6 +48,17 @@ NAVIGATION: list[NavItem] = [
     NavItem(
         _("Financing"),
         "financing:overview",
+        roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
+    ),
+    NavItem(_("Follow-up"), "governance:followup-list"),
+    NavItem(
+        _("Portfolio"),
+        "governance:portfolio-glance",
+        roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
+    ),
+    NavItem(
+        _("Budget notes"),
+        "governance:export-list",
         roles=(Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER),
     ),
     NavItem(_("Audit log"), "governance:audit-log", roles=(Role.SECRETARIAT,)),

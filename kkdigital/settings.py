@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.postgres",
     "simple_history",
     "import_export",
     "axes",
@@ -235,7 +236,43 @@ CELERY_BEAT_SCHEDULE: dict = {
         # CELERY_TIMEZONE is Copenhagen time: 07:00 local, every day.
         "schedule": crontab(hour=7, minute=0),
     },
+    "retender-radar": {
+        "task": "governance.tasks.retender_radar",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    "followup-report-reminders": {
+        "task": "governance.tasks.send_followup_reminders",
+        "schedule": crontab(hour=7, minute=10),
+    },
+    # Exports whose message never reached the broker (Redis was down) are queued again.
+    "sweep-exports": {"task": "governance.exports.tasks.sweep_exports", "schedule": 60.0},
 }
+
+# Exports (governance.exports): soft and hard time limits of the export task, and a
+# broker visibility timeout longer than the hard limit: a message whose worker died
+# is delivered again only once any run of it must have ended.
+EXPORT_SOFT_TIME_LIMIT = int(os.environ.get("EXPORT_SOFT_TIME_LIMIT", str(9 * 60)))
+EXPORT_TIME_LIMIT = int(os.environ.get("EXPORT_TIME_LIMIT", str(10 * 60)))
+CELERY_TASK_ANNOTATIONS = {
+    "governance.exports.tasks.run_export": {
+        "soft_time_limit": EXPORT_SOFT_TIME_LIMIT,
+        "time_limit": EXPORT_TIME_LIMIT,
+    },
+}
+CELERY_BROKER_TRANSPORT_OPTIONS.update(
+    {
+        # Also longer than the longest countdown of a retried e-mail (an hour), or
+        # Redis would hand that waiting message to a second worker.
+        "visibility_timeout": int(
+            os.environ.get(
+                "CELERY_VISIBILITY_TIMEOUT", str(max(65 * 60, EXPORT_TIME_LIMIT + 120))
+            )
+        ),
+        # How often a worker looks for messages whose worker died (seconds).
+        "unacked_restore_interval": int(os.environ.get("CELERY_RESTORE_INTERVAL", "10")),
+        "unacked_restore_throttle": int(os.environ.get("CELERY_RESTORE_THROTTLE", "10")),
+    }
+)
 
 # Security baseline.
 SESSION_COOKIE_HTTPONLY = True
@@ -304,6 +341,9 @@ NO_STORE_PATH_PREFIXES = ("/sager/", "/proces/", "/admin/")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Limits of an admin import, checked before the file is parsed (kkdigital.imports).
+KK_IMPORT_MAX_BYTES = int(os.environ.get("KK_IMPORT_MAX_BYTES", str(1024 * 1024)))
+KK_IMPORT_MAX_ROWS = int(os.environ.get("KK_IMPORT_MAX_ROWS", "2000"))
 
 LOGGING = {
     "version": 1,

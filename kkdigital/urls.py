@@ -16,6 +16,7 @@ urlpatterns = [
     path("sager/", include("portfolio.urls")),
     path("proces/", include("governance.urls")),
     path("finansiering/", include("financing.urls")),
+    path("it-register/", include("portfolio.register.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("healthz/", views.health, name="health"),

@@ -458,3 +458,8 @@ def ceiling_message() -> str:
         "No line of a case can be above %(ceiling)s kr. (10 mia. kr.): check the number "
         "of digits."
     ) % {"ceiling": "10.000.000.000"}
+
+# The IT system and contract register lives in its own module (see portfolio/register/).
+from portfolio.register.models import (  # noqa: E402, F401, I001
+    CaseSystem, Contract, ContractCase, ImportJob, ITSystem, OrgUnitMapping, RegisterSettings,
+)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from strategy.models import Potential, Principle, Theme
 
+from . import history
 from .changes import (
     Change,
     amount_change,
@@ -29,6 +30,7 @@ from .changes import (
     links_change,
 )
 from .economy import cell_name
+from .history import CaseSnapshot
 from .models import (
     CaseEconomyLine,
     CasePrinciple,
@@ -37,7 +39,7 @@ from .models import (
     InvestmentCase,
     Styringsomraade,
 )
-from .permissions import can_create_case, can_edit_case
+from .permissions import can_create_case, can_edit_case, is_secretariat
 
 # The case's own fields that the department writes in the case form.
 CASE_FORM_FIELDS = (
@@ -107,14 +109,20 @@ class CaseConflict(Exception):
         super().__init__(f"case changed by {', '.join(changed_by)} to version {current_version}")
 
 
-def case_create(*, actor, cycle, data: CaseData, form_token=None) -> InvestmentCase:
+def case_create(*, actor, cycle, data: CaseData, form_token=None, department=None,
+                reason: str = "") -> InvestmentCase:
     """A department user starts a draft for their own department in ``cycle``.
 
     The price level is the cycle's budget year; the draft may be incomplete.
     ``form_token`` is the new-case form's one-time token: a second request with
     the same token creates nothing and returns the case the first one created.
+    The secretariat may create a draft for ``department`` (a spreadsheet import).
     """
-    if not can_create_case(actor):
+    if department is not None and is_secretariat(actor):
+        owner = department
+    elif can_create_case(actor) and department in (None, actor.department):
+        owner = actor.department
+    else:
         raise PermissionDenied
     if form_token is not None:
         existing = _created_with(form_token, actor)
@@ -123,14 +131,17 @@ def case_create(*, actor, cycle, data: CaseData, form_token=None) -> InvestmentC
     try:
         with transaction.atomic():
             case = InvestmentCase(
-                department=actor.department,
+                department=owner,
                 cycle=cycle,
                 price_year=cycle.budget_year,
                 created_by=actor,
                 version=1,
                 form_token=form_token,
             )
-            _write_case(case, actor=actor, data=data, reason=_in_site_language(CASE_CREATED))
+            _write_case(
+                case, actor=actor, data=data,
+                reason=reason or _in_site_language(CASE_CREATED),
+            )
     except IntegrityError:
         # Two requests with one token at the same moment: the unique index let
         # one of them in; this one answers with that case.
@@ -149,21 +160,27 @@ def _created_with(form_token, actor) -> InvestmentCase | None:
     return case
 
 
-def case_update(*, actor, case_pk: int, expected_version: int, data: CaseData) -> InvestmentCase:
+def case_update(*, actor, case_pk: int, expected_version: int, data: CaseData,
+                reason: str = "", secretariat_import: bool = False) -> InvestmentCase:
     """Save the department's changes to a draft or returned case.
 
     Refused with ``CaseConflict`` if the case was saved by anyone since the form
     was loaded at ``expected_version``; nothing is written then. The row is
-    locked while the version is compared and the changes are written.
+    locked while the version is compared and the changes are written. The
+    secretariat may change a draft or returned case of any department through a
+    spreadsheet import (``secretariat_import``; ``reason`` says so in the history).
     """
     with transaction.atomic():
         case = InvestmentCase.objects.select_for_update().get(pk=case_pk)
-        if not can_edit_case(actor, case):
+        may_import = secretariat_import and is_secretariat(actor) and case.is_editable
+        if not (can_edit_case(actor, case) or may_import):
             raise PermissionDenied
         if case.version != expected_version:
             raise case_conflict(case, expected_version)
         case.version += 1
-        _write_case(case, actor=actor, data=data, reason=_in_site_language(CASE_EDITED))
+        _write_case(
+            case, actor=actor, data=data, reason=reason or _in_site_language(CASE_EDITED)
+        )
     return case
 
 
@@ -175,7 +192,10 @@ def _write_case(case: InvestmentCase, *, actor, data: CaseData, reason: str) -> 
         if name not in CASE_FORM_FIELDS:
             raise ValueError(f"{name} is not a case form field")
         setattr(case, name, value)
-    case.full_clean()
+    # The form token's uniqueness is left to the index: a repeat that checks
+    # while the first request commits must reach case_create's IntegrityError
+    # branch (and get the first case), not a validation error.
+    case.full_clean(exclude=["form_token"])
     case._history_user = actor
     case._change_reason = reason
     # One save is one version: simple-history would write a record for the row
@@ -296,96 +316,21 @@ def case_note_code_assign(*, actor, case: InvestmentCase) -> str:
 # --- What changed between two versions -------------------------------------------------
 
 
-@dataclass
-class CaseSnapshot:
-    """A case as it stood at one version: its fields, links and economy."""
-
-    fields: dict
-    m2m: dict[str, set[int]]
-    principles: dict[int, str]
-    economy: dict[EconomyKey, int]
-
-
 def current_snapshot(case: InvestmentCase) -> CaseSnapshot:
-    return CaseSnapshot(
-        fields={name: getattr(case, name) for name in CASE_FORM_FIELDS},
-        m2m={
-            name: set(getattr(case, name).values_list("pk", flat=True))
-            for name in CASE_M2M_FIELDS
-        },
-        principles=dict(case.principle_links.values_list("principle_id", "justification")),
-        economy={
-            _snapshot_key(line.kind, line.year, line.styringsomraade): line.amount
-            for line in case.economy_lines.all()
-        },
-    )
+    return history.current_snapshot(case, CASE_FORM_FIELDS, CASE_M2M_FIELDS)
 
 
 def case_snapshot(case: InvestmentCase, version: int) -> CaseSnapshot | None:
-    """The case as it was saved at ``version``, read back from its history.
-
-    The last history record of that version holds its fields and many-to-many
-    links; the economy lines and principles are those written before the
-    first record of the next version. None if the history does not reach back.
-    """
-    records = case.history.filter(version=version).order_by("-history_date", "-history_id")
-    record = records.first()
-    if record is None:
-        return None
-    following = (
-        case.history.filter(version__gt=version).order_by("history_date", "history_id").first()
-    )
-    boundary = following.history_date if following else None
-
-    def rows_before(model):
-        history = model.history.filter(case_id=case.pk)
-        if boundary is not None:
-            history = history.filter(history_date__lt=boundary)
-        latest = {}
-        for row in history.order_by("history_date", "history_id"):
-            latest[row.id] = row
-        return [row for row in latest.values() if row.history_type != "-"]
-
-    related_name = {
-        "participating_departments": "department_id",
-        "themes": "theme_id",
-        "potentials": "potential_id",
-    }
-    return CaseSnapshot(
-        fields={name: getattr(record, name) for name in CASE_FORM_FIELDS},
-        m2m={
-            name: set(getattr(record, name).values_list(column, flat=True))
-            for name, column in related_name.items()
-        },
-        principles={
-            row.principle_id: row.justification for row in rows_before(CasePrinciple)
-        },
-        economy={
-            _snapshot_key(row.kind, row.year, getattr(row, "styringsomraade", "service")):
-            row.amount
-            for row in rows_before(CaseEconomyLine)
-        },
-    )
-
-
-def _snapshot_key(kind, year, area) -> tuple:
-    """A service line keeps the ``(kind, year)`` key it always had; an anlæg line adds
-    its styringsområde."""
-    if area == Styringsomraade.ANLAEG:
-        return (kind, year, area)
-    return (kind, year)
+    """The case as it was saved at ``version``, read back from its history (None if the
+    history does not reach back)."""
+    return history.case_snapshot(case, version, CASE_FORM_FIELDS)
 
 
 def case_conflict(case: InvestmentCase, expected_version: int) -> CaseConflict:
     """Describe what was saved to ``case`` since ``expected_version``, and by whom."""
-    later = case.history.filter(version__gt=expected_version).select_related("history_user")
-    people: list[str] = []
-    changed_at = None
-    for record in later.order_by("history_date"):
-        name = str(record.history_user) if record.history_user else _("someone")
-        if name not in people:
-            people.append(name)
-        changed_at = record.history_date
+    people, changed_at = history.saved_since(case, expected_version)
+    people = [str(person) if person else _("someone") for person in people]
+    people = list(dict.fromkeys(people))
     before = case_snapshot(case, expected_version)
     changes = describe_changes(before, current_snapshot(case)) if before else []
     return CaseConflict(
@@ -438,9 +383,7 @@ def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
         kind, year = key[0], key[1]
         old, new = before.economy.get(key), after.economy.get(key)
         if old != new:
-            label = economy_label(kind, year)
-            if len(key) == 3:
-                label = _("%(line)s (capital)") % {"line": label}
+            label = economy_label(kind, year, key[2] if len(key) == 3 else None)
             changes.append(
                 amount_change(
                     label,

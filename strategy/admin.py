@@ -1,10 +1,20 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
 
 from kkdigital.admin import HistoryAdmin
+from kkdigital.imports import SafeImportExportMixin
 
 from . import resources
-from .models import Ambition, Potential, Principle, Strategy, Theme, ThemeGoal
+from .models import (
+    Ambition,
+    DepartmentStrategy,
+    Potential,
+    Principle,
+    SignatureProject,
+    Strategy,
+    TargetMetric,
+    Theme,
+    ThemeGoal,
+)
 
 
 class ThemeInline(admin.TabularInline):
@@ -20,7 +30,7 @@ class ThemeGoalInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(ImportExportMixin, HistoryAdmin):
+class StrategyAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.StrategyResource]
     list_display = ("name", "version", "starts_year", "ends_year", "approved_on")
     list_filter = ("starts_year",)
@@ -29,7 +39,7 @@ class StrategyAdmin(ImportExportMixin, HistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportExportMixin, HistoryAdmin):
+class ThemeAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ThemeResource]
     list_display = ("number", "name", "strategy")
     list_filter = ("strategy",)
@@ -38,14 +48,14 @@ class ThemeAdmin(ImportExportMixin, HistoryAdmin):
 
 
 @admin.register(ThemeGoal)
-class ThemeGoalAdmin(ImportExportMixin, HistoryAdmin):
+class ThemeGoalAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ThemeGoalResource]
     list_display = ("__str__", "theme", "order")
     list_filter = ("theme__strategy", "theme")
     search_fields = ("text",)
 
 
-class FrameElementAdmin(ImportExportMixin, HistoryAdmin):
+class FrameElementAdmin(SafeImportExportMixin, HistoryAdmin):
     list_display = ("number", "name")
     list_filter = ("number",)
     search_fields = ("name", "description")
@@ -64,3 +74,28 @@ class AmbitionAdmin(FrameElementAdmin):
 @admin.register(Potential)
 class PotentialAdmin(FrameElementAdmin):
     resource_classes = [resources.PotentialResource]
+
+
+class TargetMetricInline(admin.StackedInline):
+    model = TargetMetric
+    extra = 0
+    fields = (
+        "order", "name", "kind", "unit", "target_low", "target_high", "due_year", "description"
+    )
+
+
+class SignatureProjectInline(admin.StackedInline):
+    model = SignatureProject
+    extra = 0
+    fields = ("number", "name", "description", "cases")
+    autocomplete_fields = ("cases",)
+
+
+@admin.register(DepartmentStrategy)
+class DepartmentStrategyAdmin(HistoryAdmin):
+    """A department's own strategy with its targets and signature projects."""
+
+    list_display = ("name", "department", "starts_year", "ends_year", "approved_on")
+    list_filter = ("department",)
+    search_fields = ("name", "summary")
+    inlines = [TargetMetricInline, SignatureProjectInline]

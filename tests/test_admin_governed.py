@@ -28,6 +28,8 @@ MASTER_DATA = {
     "financing.FinancingChannel", "financing.ChannelCapacity", "auth.Group",
     "financing.PriceIndex", "financing.PoolRules", "financing.LoanTerms",
     "axes.AccessAttempt", "axes.AccessLog", "axes.AccessFailureLog",
+    # The register's KITOS unit mapping and radar settings; a department's own strategy.
+    "portfolio.OrgUnitMapping", "portfolio.RegisterSettings", "strategy.DepartmentStrategy",
 }
 MODELS = sorted(admin.site._registry, key=lambda m: m._meta.label)
 GOVERNED = [m for m in MODELS if m._meta.label not in MASTER_DATA]
@@ -73,7 +75,24 @@ def rows(secretariat, department, cycle):
     Ambition.objects.create(number=1, name="Ambition")
     Potential.objects.get_or_create(number=1, defaults={"name": "Potentiale"})
     _money_rows(case, channel, cycle, secretariat)
+    _register_and_strategy_rows(department, secretariat)
     return case
+
+
+def _register_and_strategy_rows(department, secretariat):
+    from portfolio.register.models import ImportJob, RegisterSettings
+    from strategy.models import DepartmentStrategy
+
+    from .factories_register import ContractFactory, ITSystemFactory, OrgUnitMappingFactory
+
+    OrgUnitMappingFactory(department=department)
+    RegisterSettings.objects.create()
+    ITSystemFactory(owner_department=department)
+    ContractFactory(owner_department=department)
+    ImportJob.objects.create(kind="systems", file_name="kitos.xlsx", content=b"",
+                             created_by=secretariat)
+    DepartmentStrategy.objects.create(department=department, name="Strategi 2025-2027",
+                                      starts_year=2025, ends_year=2027)
 
 
 def _money_rows(case, channel, cycle, secretariat):
@@ -244,3 +263,12 @@ def test_master_data_stays_editable(client, rows, secretariat, department):
     response = client.post(url(Department, "change", department.pk), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Department.objects.get(pk=department.pk).name.endswith("(BIF)")
+
+
+@pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda m: m._meta.label)
+def test_a_malformed_id_on_a_history_page_is_not_found(client, rows, secretariat, model):
+    client.force_login(secretariat)
+    obj = model._default_manager.first()
+    base = url(model, "history", obj.pk)
+    assert client.get(base.replace("/history/", "/change/history/")).status_code == 404
+    assert client.get(base + "abc/").status_code == 404

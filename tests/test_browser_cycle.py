@@ -12,8 +12,8 @@ from django.utils import dateformat, timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
+from governance.board.models import BoardEntry, Score
 from governance.models import (
-    Assessment,
     CaseTransition,
     CommitteeMeeting,
     Decision,
@@ -104,30 +104,32 @@ def test_a_case_goes_from_draft_to_the_committees_decision_and_tells_its_story(
     case.refresh_from_db()
     assert case.state == CaseState.QUALIFIED
 
-    # An IT director scores, ranks and recommends it.
+    # An IT director scores it on every criterion and recommends it on the board.
     open_phases(cycle, PhaseKind.PRIORITISATION)
     directors = log_in(browser, live_server, director)
-    directors.goto(url + reverse("governance:prioritisation"))
-    form = directors.locator(f"section[aria-labelledby='assess-{case.pk}']")
-    form.get_by_label(verbose(Assessment, "score")).select_option("4")
-    form.get_by_label(verbose(Assessment, "rank")).fill("1")
-    form.get_by_label(verbose(Assessment, "recommendation")).select_option("prioritise")
-    form.get_by_label(verbose(Assessment, "reason")).fill("Stor gevinst for borgerne.")
-    click_and_wait(directors, form.get_by_role("button", name=gettext("Save the assessment")))
-    assessment = Assessment.objects.get(case=case)
-    assert (assessment.score, assessment.rank, assessment.assessed_by) == (4, 1, director)
+    directors.goto(url + reverse("governance:board-score", args=[case.pk]))
+    for fieldset in directors.locator("main form fieldset").all():
+        fieldset.get_by_label("4", exact=True).check()
+    click_and_wait(directors, directors.get_by_role("button", name=gettext("Save my scores")))
+    assert Score.objects.filter(case=case, director=director, value=4).count() == 6
+    directors.goto(url + reverse("governance:board-recommend", args=[case.pk]))
+    directors.get_by_label(gettext("Recommendation")).select_option("recommended")
+    directors.get_by_label(gettext("Reason")).fill("Stor gevinst for borgerne.")
+    click_and_wait(
+        directors, directors.get_by_role("button", name=gettext("Save the recommendation"))
+    )
+    assert BoardEntry.objects.get(case=case).recommendation == "recommended"
 
-    # Before publication BIF sees neither the score nor the reason.
+    # Before publication BIF sees neither the board nor the reason.
     bif.goto(url + reverse("governance:prioritisation"))
-    assert bif.get_by_text(TITLE).is_visible()
     assert bif.get_by_text("Stor gevinst for borgerne.").count() == 0
-    assert bif.locator(f"#case-{case.pk} td").nth(4).inner_text() == "—"
     bif.goto(case_url)
     assert bif.locator(".kk-assessment").count() == 0
 
-    # The secretariat publishes the prioritisation.
-    okf.goto(url + reverse("governance:prioritisation"))
-    click_and_wait(okf, okf.get_by_role("button", name=gettext("Close and publish")))
+    # The secretariat publishes the prioritisation after reading what is open.
+    okf.goto(url + reverse("governance:prioritisation-publish", args=[cycle.pk]))
+    okf.get_by_label(gettext("I have read what is still open and want to publish")).check()
+    click_and_wait(okf, okf.locator("main form").get_by_role("button", name=gettext("Publish")))
     case.refresh_from_db()
     assert case.state == CaseState.PRIORITISED
     assert PrioritisationRound.objects.get(cycle=cycle).published_by == secretariat

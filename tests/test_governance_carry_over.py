@@ -203,7 +203,10 @@ def test_carrying_over_tells_the_department_to_update_the_economy(
 
     notes = Notification.objects.filter(case=deferred, subject__icontains="Fælles booking")
     assert sorted(n.recipient.username for n in notes) == sorted([staff.username, it_lead.username])
-    body = notes.first().body
-    assert "Budget 2028" in body
-    assert "2028–2031" in body
+    note = notes.first()
+    assert "Budget 2028" in note.body
+    assert "2028–2031" in note.body
+    # In the app: the short message, without greeting or address.
+    assert "2028–2031" in note.message
+    assert "http" not in note.message
     assert not Notification.objects.filter(recipient=outsider).exists()

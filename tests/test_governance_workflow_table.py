@@ -12,9 +12,10 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
-from governance import actions
-from governance.models import CaseTransition, CommitteeMeeting, Decision, Notification
+from governance import actions, permissions
+from governance.models import CaseTransition, CommitteeMeeting, Decision, Notification, PhaseKind
 from governance.services import workflow
 from governance.services.cycles import case_carry_over
 from governance.views.overview import build_overview
@@ -270,3 +271,37 @@ def test_the_overview_waits_for_whom_the_table_says(cycle):
         "secretariat_forward",
         "committee",
     ]
+
+
+@pytest.mark.parametrize(
+    ("helper", "step"),
+    [
+        (permissions.can_qualify_case, "qualify"),
+        (permissions.can_return_case, "return"),
+        (permissions.can_forward_case, "forward"),
+        (permissions.can_decide_case, "approve"),
+    ],
+)
+def test_the_governance_permission_helpers_answer_from_the_table(
+    request, helper, step, department, cycle
+):
+    for from_state in CaseState:
+        case = _case(from_state, department, cycle)
+        for name in ACTORS:
+            actor = request.getfixturevalue(name)
+            assert helper(actor, case) == table.may(actor, case, step), (name, from_state)
+    assert permissions.can_publish_prioritisation(request.getfixturevalue("secretariat"))
+    assert not permissions.can_publish_prioritisation(request.getfixturevalue("director"))
+
+
+def test_the_phase_guide_lists_the_tables_steps_with_who_takes_them(client, cycle, staff):
+    client.force_login(staff)
+    response = client.get(reverse("governance:annual-cycle"))
+    rows = {row.phase.kind: row for row in response.context["rows"]}
+    assert [step.name for step in rows[PhaseKind.QUALIFICATION].steps] == [
+        "submit", "qualify", "return"
+    ]
+    assert rows[PhaseKind.FOLLOW_UP_MAY].steps == []
+    page = response.content.decode()
+    assert "Trin i KK Digital:" in page
+    assert "Kvalificér (sekretariatet)" in page

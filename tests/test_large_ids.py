@@ -31,7 +31,7 @@ def test_the_prioritisation_page_names_a_large_case_id_without_separators(
     client.force_login(director)
     html = client.get(reverse("governance:prioritisation") + f"?cycle={cycle.pk}").content.decode()
     assert phase.cycle_id == cycle.pk
-    assert "assess-12345" in html
+    assert "case-12345" in html and "position-12345" in html
     assert "12.345" not in html
 
 

@@ -1,109 +1,55 @@
-"""The IT directors' circle's prioritisation: assessments and their publication."""
+"""The earlier one-assessment-per-case prioritisation, kept as a thin front on the
+board (``governance.board``) for callers that still use it."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.core.exceptions import PermissionDenied
 
-from governance import permissions
-from governance.models import (
-    Assessment,
-    BudgetCycle,
-    PrioritisationRound,
-    Recommendation,
+from governance.board import permissions
+from governance.board.models import Board, BoardEntry, BoardRecommendation
+from governance.board.publishing import board_publish
+from governance.board.services import (
+    board_move,
+    board_recommend,
+    board_sync,
+    criteria_for,
+    scores_save,
 )
-from governance.services.notifications import notify_prioritisation_published
-from governance.services.workflow import TransitionError, case_prioritise
-from governance.workflow import table
+from governance.models import BudgetCycle, Recommendation
+from governance.services.workflow import TransitionError
+from kkdigital.lib.errors import ServiceError
 from portfolio.models import InvestmentCase
 
 
 def assessment_save(
-    *,
-    actor,
-    case_pk: int,
-    score: int,
-    rank: int | None,
-    recommendation: str,
-    reason: str,
-) -> Assessment:
-    """The IT directors' circle (or the secretariat) scores, ranks and recommends a
-    qualified case. A rank is held by one case per cycle; until the
-    prioritisation is published the assessment can be changed."""
-    with transaction.atomic():
-        case = (
-            InvestmentCase.objects.select_for_update(of=("self",))
-            .select_related("cycle")
-            .get(pk=case_pk)
-        )
-        if not permissions.can_assess_case(actor, case):
-            raise PermissionDenied
-        if PrioritisationRound.objects.filter(cycle_id=case.cycle_id).exists():
-            raise ValidationError(_("The prioritisation has been published."))
-        if (
-            rank is not None
-            and Assessment.objects.filter(case__cycle_id=case.cycle_id, rank=rank)
-            .exclude(case_id=case.pk)
-            .exists()
-        ):
-            raise ValidationError({"rank": _("Another case of the cycle has this rank.")})
-        assessment = Assessment.objects.filter(case=case).first() or Assessment(case=case)
-        assessment.score = score
-        assessment.rank = rank
-        assessment.recommendation = recommendation
-        assessment.reason = (reason or "").strip()
-        assessment.assessed_by = actor
-        assessment.full_clean()
-        assessment._history_user = actor
-        assessment.save()
-    return assessment
+    *, actor, case_pk: int, score: int, rank: int | None, recommendation: str, reason: str
+):
+    """Score the case ``score`` on every criterion, move it to ``rank`` and mark the
+    recommendation: the old single assessment expressed on the board."""
+    if not permissions.can_score(actor):
+        raise PermissionDenied
+    case = InvestmentCase.objects.select_related("cycle").get(pk=case_pk)
+    board_sync(cycle=case.cycle)
+    scores_save(
+        actor=actor, case_pk=case_pk,
+        values={c.pk: (score, "") for c in criteria_for(case.cycle)},
+    )
+    entry = BoardEntry.objects.get(case_id=case_pk)
+    if rank and rank != entry.rank:
+        board = Board.objects.get(cycle=case.cycle)
+        board_move(actor=actor, case_pk=case_pk, to_rank=rank, version=board.version)
+    mark = {
+        Recommendation.PRIORITISE: BoardRecommendation.RECOMMENDED,
+        Recommendation.NOT_RECOMMENDED: BoardRecommendation.NOT_RECOMMENDED,
+    }.get(recommendation, "")
+    return board_recommend(
+        actor=actor, case_pk=case_pk, recommendation=mark,
+        reason=reason or ("" if not mark else str(BoardRecommendation(mark).label)),
+    )
 
 
-def prioritisation_publish(
-    *, actor, cycle: BudgetCycle, override_reason: str = ""
-) -> PrioritisationRound:
-    """Close and publish the cycle's prioritisation (the secretariat).
-
-    Every qualified case of the cycle must carry a recommendation; then, in one
-    transaction, each becomes prioritised or not recommended with the
-    directors' reason as its comment, and the assessments become visible to
-    the departments. All cases move, or none.
-    """
-    if not permissions.can_publish_prioritisation(actor):
-        raise TransitionError(_("Only the secretariat publishes the prioritisation."))
-    with transaction.atomic():
-        # Lock the cycle so that two publications cannot run side by side.
-        cycle = BudgetCycle.objects.select_for_update().get(pk=cycle.pk)
-        if PrioritisationRound.objects.filter(cycle=cycle).exists():
-            raise TransitionError(_("The prioritisation is already published."))
-        cases = list(
-            InvestmentCase.objects.filter(cycle=cycle, state__in=table.from_states("prioritise"))
-            .select_related("assessment")
-            .order_by("pk")
-        )
-        missing = [
-            case.title
-            for case in cases
-            if not hasattr(case, "assessment") or not case.assessment.recommendation
-        ]
-        if missing:
-            raise TransitionError(
-                _("Every qualified case needs an assessment with a recommendation: %(cases)s.")
-                % {"cases": ", ".join(missing)}
-            )
-        for case in cases:
-            case_prioritise(
-                actor=actor,
-                case_pk=case.pk,
-                recommended=case.assessment.recommendation == Recommendation.PRIORITISE,
-                comment=case.assessment.reason,
-                override_reason=override_reason,
-            )
-        publication = PrioritisationRound(
-            cycle=cycle, published_at=timezone.now(), published_by=actor
-        )
-        publication.full_clean()
-        publication._history_user = actor
-        publication.save()
-        notify_prioritisation_published(cycle=cycle)
-    return publication
+def prioritisation_publish(*, actor, cycle: BudgetCycle, override_reason: str = ""):
+    """Publish the board (see ``governance.board.publishing.board_publish``)."""
+    board_sync(cycle=cycle)
+    try:
+        return board_publish(actor=actor, cycle=cycle, override_reason=override_reason)
+    except ServiceError as refusal:
+        raise TransitionError(refusal.message) from refusal

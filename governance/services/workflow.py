@@ -251,6 +251,9 @@ def cases_forward(
                 % {"case": case}
             )
 
+    # The comment is stored: in the site's language, not the request's.
+    with translation.override(settings.LANGUAGE_CODE):
+        comment = str(meeting)
     records = []
     with transaction.atomic():
         for pk in case_pks:
@@ -259,7 +262,7 @@ def cases_forward(
                     actor=actor,
                     case_pk=pk,
                     to_state=CaseState.FORWARDED,
-                    comment=str(meeting),
+                    comment=comment,
                     override_reason=override_reason,
                     check=same_cycle,
                 )
@@ -330,10 +333,15 @@ def case_start(*, actor, case_pk: int, comment: str = ""):
 
 
 def case_complete(*, actor, case_pk: int, comment: str = ""):
-    """A case in progress is completed."""
-    return _transition(
-        actor=actor,
-        case_pk=case_pk,
-        to_state=CaseState.COMPLETED,
-        comment=comment,
-    )
+    """A case in progress is completed; the systems it retires go out of operation."""
+    from portfolio.register.services import systems_retire_for_completed_case
+
+    with transaction.atomic():
+        record = _transition(
+            actor=actor,
+            case_pk=case_pk,
+            to_state=CaseState.COMPLETED,
+            comment=comment,
+        )
+        systems_retire_for_completed_case(actor=actor, case=record.case)
+    return record

@@ -39,6 +39,9 @@ class Who:
     # pages where the step is taken for many cases (meetings, prioritisation).
     role: Callable[[object], bool]
 
+    # Templates read ``who.text``; they must not call the rule.
+    do_not_call_in_templates = True
+
     def __call__(self, user, case) -> bool:
         return bool(self.check(user, case))
 
@@ -76,6 +79,8 @@ class Transition:
     notify: Callable | None = None
     notifies: Promise | None = None
     waiting: Waiting | None = None
+    # Said after the label in the phase guide when the step is special there.
+    guide_note: Promise | None = None
 
     @property
     def needs_comment(self) -> bool:
@@ -143,6 +148,7 @@ TABLE: tuple[Transition, ...] = (
         who=CASE_IT_LEAD,
         phases=(PhaseKind.INTAKE, PhaseKind.QUALIFICATION),
         label=_("Submit the case"),
+        guide_note=_("again, after a return"),
         button="button-primary",
         notify=notifications.notify_transition,
         notifies=_("Receipt to the IT lead; the secretariat"),
@@ -363,7 +369,8 @@ def waiting_groups() -> list[tuple[Waiting, tuple[str, ...]]]:
 
 
 def steps_in_phase(kind: str) -> list[Transition]:
-    """The rows allowed in phase ``kind``, one per button label (the phase guide)."""
+    """The rows allowed in phase ``kind``, one per button label (the phase guide): a
+    row whose label an earlier row of the phase has is left out."""
     seen: dict[str, Transition] = {}
     for row in TABLE:
         if kind in row.phases and str(row.label) not in seen:

@@ -27,13 +27,17 @@ def refusal_parts(refusal: ServiceError | ValidationError) -> tuple[str, dict[st
     return str(refusal.message), problems
 
 
-def report_refusal(request, refusal: ServiceError | ValidationError, form=None) -> None:
-    """Put ``refusal`` on the page: its message in messages, its problems on ``form``."""
+def report_refusal(request, refusal: ServiceError | ValidationError, *forms) -> None:
+    """Put ``refusal`` on the page: its message in messages, each problem on the first
+    of ``forms`` that has its field (else in the first form's error summary)."""
     message, problems = refusal_parts(refusal)
     messages.error(request, message)
     for field, items in problems.items():
+        target = next((form for form in forms if field in form.fields), None)
         for item in items:
-            if form is not None:
-                form.add_error(field if field in form.fields else None, item)
+            if target is not None:
+                target.add_error(field, item)
+            elif forms:
+                forms[0].add_error(None, item)
             elif item != message:
                 messages.error(request, item)

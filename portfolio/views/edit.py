@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from kkdigital.lib.refusals import report_refusal
+
 from ..case_page import case_form_context
 from ..economy import EconomyTable, row_key
 from ..forms import (
@@ -75,7 +77,7 @@ def case_create_view(request):
                     form_token=form_token,
                 )
             except ValidationError as error:
-                _add_model_errors(form, economy, error)
+                report_refusal(request, error, form, economy)
             else:
                 return _after_save(request, case)
     else:
@@ -111,7 +113,7 @@ def case_edit_view(request, pk):
                     data=form.case_data(economy.amounts()),
                 )
             except ValidationError as error:
-                _add_model_errors(form, economy, error)
+                report_refusal(request, error, form, economy)
             except CaseConflict as error:
                 conflict = error
                 # Keep what this person typed, but save it next time against the
@@ -142,19 +144,6 @@ def case_edit_view(request, pk):
     if conflict is not None:
         response.status_code = 409
     return response
-
-
-def _add_model_errors(form, economy, error: ValidationError) -> None:
-    """Show a rule the model refused next to its field (an amount in its economy
-    cell), or at the top of the form."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            if name in economy.fields:
-                economy.add_error(name, messages)
-            else:
-                form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _after_save(request, case):

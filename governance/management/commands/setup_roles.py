@@ -22,6 +22,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "principle": ALL,
         "ambition": ALL,
         "potential": ALL,
+        "departmentstrategy": ALL,
+        "targetmetric": ALL,
+        "signatureproject": ALL,
     },
     "portfolio": {
         "department": ALL,
@@ -29,6 +32,9 @@ SECRETARIAT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "investmentcase": ("view", "change"),
         "caseprinciple": ALL,
         "caseeconomyline": ALL,
+        # The IT register: the KITOS unit mapping and the radar's settings.
+        "orgunitmapping": ALL,
+        "registersettings": ("view", "change"),
     },
     "financing": {
         "financingchannel": ALL,

@@ -1,0 +1,462 @@
+"""What the board shows: the ranked entries with their scores (sealed), the
+weighted means, the disagreement flags, the money and the cut line.
+
+One function, ``board_state``, reads a cycle's board in a fixed number of
+queries whatever the number of cases.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from governance.board import money, permissions
+from governance.board.cutline import BELOW, FITS, PARTIAL, case_status, cut_lines
+from governance.board.models import Board, BoardEntry, BoardRecommendation, Criterion, Score
+from portfolio.models import CaseState, Department, InvestmentCase
+
+DISAGREEMENT_SPREAD = 2
+# The states in which a case holds no money (as financing.selectors.INACTIVE_STATES).
+INACTIVE_STATES = (
+    CaseState.WITHDRAWN,
+    CaseState.REJECTED,
+    CaseState.NOT_RECOMMENDED,
+    CaseState.DEFERRED,
+)
+
+
+@dataclass
+class DirectorScores:
+    director: object
+    by_criterion: dict[int, Score]
+    mean: Decimal | None
+
+
+@dataclass
+class Row:
+    entry: BoardEntry
+    case: InvestmentCase
+    sealed: bool  # the user has not scored the case yet: the others' scores are hidden
+    own_scored: bool
+    directors: list[DirectorScores] = field(default_factory=list)
+    mean: Decimal | None = None
+    disagreement: list[Criterion] = field(default_factory=list)
+    allocations: list = field(default_factory=list)
+    requested_by_year: dict = field(default_factory=dict)  # (channel id, year) → requested
+    recommended_by_year: dict = field(default_factory=dict)
+    line_status: str | None = None  # FITS / PARTIAL / BELOW / None (asks for no money)
+    partial: list = field(default_factory=list)  # [(channel, year, fits)] where it straddles
+    pool: object = None
+    effective: str = ""  # the recommendation publishing will apply
+    effective_reason: str = ""
+    lines_after: list = field(default_factory=list)  # cut lines drawn right below this row
+    year_cells: list = field(default_factory=list)
+    partial_open: bool = False
+
+    @property
+    def published(self) -> bool:
+        return self.entry.published_in_id is not None
+
+
+@dataclass(slots=True)
+class LightScore:
+    """A score as the board reads it: plain values, no model instance (400 cases
+    with six criteria and a handful of directors are thousands of scores)."""
+
+    case_id: int
+    director_id: int
+    criterion_id: int
+    value: int
+    comment: str
+    director: object = None
+
+
+def light_scores(cycle) -> dict[int, list[LightScore]]:
+    """The cycle's scores by case id, in two queries, each director's in name order."""
+    from portfolio.models import User
+
+    rows = list(
+        Score.objects.filter(case__cycle=cycle).values_list(
+            "case_id", "director_id", "criterion_id", "value", "comment"
+        )
+    )
+    directors = {
+        u.pk: u for u in User.objects.filter(pk__in={r[1] for r in rows}).order_by(
+            "first_name", "last_name", "pk"
+        )
+    }
+    order = {pk: i for i, pk in enumerate(directors)}
+    scores = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (order[r[1]], r[2])):
+        scores[row[0]].append(LightScore(*row, director=directors[row[1]]))
+    return scores
+
+
+def weighted_mean(scores, weights: dict[int, int]) -> Decimal | None:
+    total = sum(weights.get(s.criterion_id, 1) * s.value for s in scores)
+    weight = sum(weights.get(s.criterion_id, 1) for s in scores)
+    if not weight:
+        return None
+    return (Decimal(total) / Decimal(weight)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def disagreements(scores, criteria) -> list[Criterion]:
+    """The criteria on which the directors' scores are 2 or more apart."""
+    values = defaultdict(list)
+    for s in scores:
+        values[s.criterion_id].append(s.value)
+    return [
+        c
+        for c in criteria
+        if len(values[c.pk]) > 1 and max(values[c.pk]) - min(values[c.pk]) >= DISAGREEMENT_SPREAD
+    ]
+
+
+def sees_scores_of(user, own_scored: bool) -> bool:
+    """THE sealed-scoring rule: the secretariat reads all scores; a director reads the
+    others' scores of a case only once they have scored it themselves."""
+    return permissions.sees_all_scores(user) or own_scored
+
+
+@dataclass
+class Filters:
+    channel: int | None = None
+    department: int | None = None
+    scope: str = ""
+    theme: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return bool(self.channel or self.department or self.scope or self.theme)
+
+
+@dataclass
+class BoardState:
+    board: Board
+    criteria: list[Criterion]
+    rows: list[Row]
+    all_count: int
+    lines: dict
+    totals: dict
+    channels: list
+    years: list[int]
+    money: bool
+    lines_before_first: list = field(default_factory=list)
+    summary: list = field(default_factory=list)
+
+
+def _entries(cycle):
+    return list(
+        BoardEntry.objects.filter(cycle=cycle)
+        .select_related("case", "case__department", "published_in")
+        .prefetch_related(
+            Prefetch(
+                "case__participating_departments", queryset=Department.objects.order_by("code")
+            ),
+            "case__themes",
+        )
+        .order_by("rank")
+    )
+
+
+def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
+    """The whole board of ``cycle`` as ``user`` may see it."""
+    from governance.board.services import board_for, criteria_for
+
+    filters = filters or Filters()
+    board = board_for(cycle)
+    criteria = criteria_for(cycle)
+    weights = {c.pk: c.weight for c in criteria}
+    entries = _entries(cycle)
+    scores = light_scores(cycle)
+
+    cases = [e.case for e in entries]
+    allocations = money.allocations_by_case(cases) if cases else {}
+    totals = money.channel_year_totals(cycle)
+    # Cases marked not recommended, or that no longer hold money, count nothing.
+    excluded = {
+        e.case_id
+        for e in entries
+        if e.recommendation == BoardRecommendation.NOT_RECOMMENDED
+        or e.case.state in INACTIVE_STATES
+    }
+    lines = cut_lines(
+        money.cut_cases(entries, allocations, excluded),
+        money.capacities(totals, entries, allocations, excluded),
+    )
+    channels = {c.pk: c for c in money.channels()} if (totals or allocations) else {}
+    rules = money.pool_rules(cycle) if allocations else None
+    # The pool's verdict reads the economy: fetch it for the cases that ask the pool only.
+    pool_cases = [
+        e.case
+        for e in entries
+        if any(getattr(a.channel, "kind", "") == "pool" for a in allocations.get(e.case_id, ()))
+    ]
+    if pool_cases:
+        prefetch_related_objects(pool_cases, "economy_lines")
+
+    rows = []
+    for entry in entries:
+        case = entry.case
+        case_scores = scores.get(case.pk, [])
+        own_scored = any(s.director_id == user.pk for s in case_scores)
+        visible = sees_scores_of(user, own_scored)
+        row = Row(entry=entry, case=case, sealed=not visible, own_scored=own_scored)
+        if visible:
+            by_director = defaultdict(list)
+            for s in case_scores:
+                by_director[s.director_id].append(s)
+            row.directors = [
+                DirectorScores(
+                    director=group[0].director,
+                    by_criterion={s.criterion_id: s for s in group},
+                    mean=weighted_mean(group, weights),
+                )
+                for group in by_director.values()
+            ]
+            row.mean = weighted_mean(case_scores, weights)
+            row.disagreement = disagreements(case_scores, criteria)
+        else:
+            # Only their own scores; the mean and the flag would give the others' away.
+            mine = [s for s in case_scores if s.director_id == user.pk]
+            if mine:
+                row.directors = [DirectorScores(user, {s.criterion_id: s for s in mine}, None)]
+        row.allocations = allocations.get(case.pk, [])
+        for a in row.allocations:
+            key = (a.channel_id, a.year)
+            row.requested_by_year[key] = row.requested_by_year.get(key, 0) + (a.requested or 0)
+            if a.recommended is not None:
+                row.recommended_by_year[key] = row.recommended_by_year.get(key, 0) + a.recommended
+        row.line_status = case_status(lines, case.pk)
+        row.partial = [
+            (channels.get(line.key[0]), line.key[1], line.straddling_fits)
+            for line in lines.values()
+            if line.straddling_case_id == case.pk and line.status.get(case.pk) == PARTIAL
+        ]
+        # Partial funding still to give: the part that fits is not yet recommended.
+        row.partial_open = any(
+            row.recommended_by_year.get((channel.pk if channel else None, year)) != fits
+            for channel, year, fits in row.partial
+        )
+        if case in pool_cases:
+            row.pool = money.pool_result(case, rules, allocations=row.allocations)
+        row.effective, row.effective_reason = effective_recommendation(entry, row, lines, channels)
+        rows.append(row)
+
+    # Each channel-year's line is drawn below the last case that fits in full.
+    by_case = {row.case.pk: row for row in rows}
+    first_row = []
+    for line in sorted(lines.values(), key=lambda ln: (ln.key[1], ln.key[0])):
+        if not line.runs_out:
+            continue
+        label = (channels.get(line.key[0]), line.key[1], line)
+        if line.last_fitting_case_id is None:
+            first_row.append(label)
+        else:
+            by_case[line.last_fitting_case_id].lines_after.append(label)
+
+    visible_rows = [row for row in rows if _matches(row, filters)]
+    years = sorted({key[1] for key in lines} | {key[1] for key in totals}) or cycle.out_years
+    ranks = {row.case.pk: row.entry.rank for row in rows}
+    for row in visible_rows:
+        row.year_cells = _year_cells(row, years, lines, channels)
+    state = BoardState(
+        board=board,
+        criteria=criteria,
+        rows=visible_rows,
+        all_count=len(rows),
+        lines=lines,
+        totals=totals,
+        channels=list(channels.values()),
+        years=years,
+        money=bool(totals or allocations),
+    )
+    state.lines_before_first = first_row
+    state.summary = _summary(years, lines, totals, channels, ranks)
+    return state
+
+
+SHORT_NAMES = {
+    "frame": gettext_lazy("Frame"),
+    "loan": gettext_lazy("Loan"),
+    "pool": gettext_lazy("Pool"),
+}
+
+
+def short_name(channel) -> str:
+    return str(SHORT_NAMES.get(getattr(channel, "kind", ""), channel))
+
+
+def _year_cells(row, years, lines, channels):
+    cells = []
+    for year in years:
+        items = []
+        for (channel_id, y), requested in sorted(row.requested_by_year.items()):
+            if y != year:
+                continue
+            line = lines.get((channel_id, year))
+            items.append(
+                {
+                    "channel": channels.get(channel_id),
+                    "short": short_name(channels.get(channel_id)),
+                    "requested": requested,
+                    "recommended": row.recommended_by_year.get((channel_id, year)),
+                    "status": line.status.get(row.case.pk) if line else None,
+                    "fits": line.straddling_fits
+                    if line and line.straddling_case_id == row.case.pk
+                    else None,
+                }
+            )
+        cells.append({"year": year, "items": items})
+    return cells
+
+
+def _summary(years, lines, totals, channels, ranks):
+    """Per channel and year: the financing overview's numbers and where the line falls."""
+    result = []
+    for channel_id, channel in channels.items():
+        cells = []
+        for year in years:
+            row = totals.get((channel_id, year))
+            line = lines.get((channel_id, year))
+            cells.append(
+                {
+                    "year": year,
+                    "capacity": getattr(row, "capacity", None),
+                    "requested": getattr(row, "requested", None),
+                    "recommended": getattr(row, "recommended", None),
+                    "remaining": getattr(row, "remaining", None),
+                    "counted": line.total if line else 0,
+                    "runs_out": bool(line and line.runs_out),
+                    "after_rank": ranks.get(line.last_fitting_case_id)
+                    if line and line.runs_out
+                    else None,
+                }
+            )
+        result.append({"channel": channel, "short": short_name(channel), "cells": cells})
+    return result
+
+
+def effective_recommendation(entry, row, lines, channels) -> tuple[str, str]:
+    """What publishing will make of the case, and the reason the department reads:
+    the circle's explicit mark if any, else the cut line."""
+    if entry.recommendation:
+        return entry.recommendation, entry.reason
+    if row.line_status == BELOW or (row.line_status == PARTIAL and not row.recommended_by_year):
+        below = [
+            f"{channels.get(line.key[0]) or ''} {line.key[1]}"
+            for line in lines.values()
+            if line.status.get(entry.case_id) in (BELOW, PARTIAL)
+        ]
+        text = _(
+            "Below the cut line: the capacity of %(where)s does not reach the case at rank "
+            "%(rank)s."
+        )
+        return BoardRecommendation.NOT_RECOMMENDED, text % {
+            "where": ", ".join(sorted(below)), "rank": entry.rank
+        }
+    if row.line_status in (FITS, PARTIAL, None):
+        return BoardRecommendation.RECOMMENDED, _(
+            "Recommended by the IT directors' circle at rank %(rank)s."
+        ) % {"rank": entry.rank}
+    return "", ""
+
+
+def _matches(row: Row, filters: Filters) -> bool:
+    case = row.case
+    if filters.department and not (
+        case.department_id == filters.department
+        or any(d.pk == filters.department for d in case.participating_departments.all())
+    ):
+        return False
+    if filters.scope and case.scope != filters.scope:
+        return False
+    if filters.theme and not any(t.pk == filters.theme for t in case.themes.all()):
+        return False
+    if filters.channel and not any(a.channel_id == filters.channel for a in row.allocations):
+        return False
+    return True
+
+
+def queue_for(user, cycle) -> list[InvestmentCase]:
+    """The qualified cases of the cycle the user has not scored yet, across departments."""
+    return list(
+        InvestmentCase.objects.filter(cycle=cycle, state=CaseState.QUALIFIED)
+        .exclude(board_scores__director=user)
+        .select_related("department", "board_entry")
+        .order_by("board_entry__rank", "pk")
+    )
+
+
+def open_before_publishing(cycle, rows: list[Row]) -> dict:
+    """What is still open when the secretariat publishes: cases submitted but not
+    qualified, qualified but not scored, and what the unmarked cases will become."""
+    submitted = list(
+        InvestmentCase.objects.filter(
+            cycle=cycle, state__in=(CaseState.SUBMITTED, CaseState.RETURNED)
+        )
+        .select_related("department")
+        .order_by("title")
+    )
+    scored = set(
+        Score.objects.filter(case__cycle=cycle).values_list("case_id", flat=True).distinct()
+    )
+    pending = [row for row in rows if not row.published and row.case.state == CaseState.QUALIFIED]
+    return {
+        "submitted": submitted,
+        "unscored": [row for row in pending if row.case.pk not in scored],
+        "unmarked": [row for row in pending if not row.entry.recommendation],
+        "pending": pending,
+    }
+
+
+@dataclass
+class CaseBoardSummary:
+    """The board's word on one case, for the case page (same names as the old assessment)."""
+
+    rank: int
+    score: Decimal | None
+    recommendation: str
+    reason: str
+
+    def get_recommendation_display(self) -> str:
+        return str(BoardRecommendation(self.recommendation).label) if self.recommendation else ""
+
+
+def case_board_summary(user, case) -> CaseBoardSummary | None:
+    """What ``user`` may read of the board about ``case``: the circle and the secretariat
+    the rank, the mean (if not sealed for them) and the mark; the case's readers the
+    rank, mean and outcome with its reason once the case is published."""
+    entry = BoardEntry.objects.filter(case=case).select_related("published_in").first()
+    if entry is None:
+        return None
+    on_board = permissions.can_use_board(user)
+    if not on_board and entry.published_in_id is None:
+        return None
+    scores = list(Score.objects.filter(case=case))
+    weights = dict(Criterion.objects.filter(cycle_id=entry.cycle_id).values_list("pk", "weight"))
+    own = any(s.director_id == user.pk for s in scores)
+    visible = entry.published_in_id is not None or sees_scores_of(user, own)
+    recommendation, reason = entry.recommendation, entry.reason
+    if entry.published_in_id is not None:
+        # What was published is what the case's timeline says.
+        recommendation = (
+            BoardRecommendation.RECOMMENDED
+            if case.state != CaseState.NOT_RECOMMENDED
+            else BoardRecommendation.NOT_RECOMMENDED
+        )
+        last = (
+            case.transitions.filter(to_state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED))
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        reason = last.comment if last else reason
+    return CaseBoardSummary(
+        rank=entry.rank,
+        score=weighted_mean(scores, weights) if visible else None,
+        recommendation=recommendation,
+        reason=reason,
+    )

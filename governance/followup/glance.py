@@ -1,0 +1,229 @@
+"""The portfolio at a glance: where the money of a cycle goes, and where it does not.
+
+Money is the cycle's allocations (requested and granted, in the cycle's price
+level) of the cases the reader may see; a case counts in full under each of
+its themes, principles and potentials, so those tables do not add up to the
+total. Constant queries whatever the number of cases.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Sum
+from django.utils.translation import gettext as _
+
+from financing.models import Allocation, FinancingChannel
+from financing.selectors import channel_year_totals
+from portfolio.models import (
+    CasePrinciple,
+    CaseState,
+    Department,
+    EconomyKind,
+    InvestmentCase,
+)
+from strategy.models import Potential, Principle, Theme
+
+
+@dataclass
+class MoneyRow:
+    key: str
+    label: str
+    cases: int = 0
+    requested: int = 0
+    granted: int = 0
+    need: int = 0  # the costs in the cases' own economy, over the cycle's years
+
+    @property
+    def has_money(self) -> bool:
+        return self.granted > 0
+
+
+@dataclass
+class UtilisationRow:
+    channel: str
+    year: int
+    capacity: int
+    committed: int
+    remaining: int
+
+    @property
+    def percent(self) -> int | None:
+        if not self.capacity:
+            return None
+        return round(self.committed * 100 / self.capacity)
+
+
+def _rows(items, case_ids_by_key, money, need):
+    rows = []
+    for key, label in items:
+        ids = case_ids_by_key.get(key, set())
+        rows.append(
+            MoneyRow(
+                key=str(key),
+                label=label,
+                cases=len(ids),
+                requested=sum(money[i][0] for i in ids),
+                granted=sum(money[i][1] for i in ids),
+                need=sum(need[i] for i in ids),
+            )
+        )
+    return rows
+
+
+def portfolio_glance(user, cycle) -> dict:
+    cases = list(
+        InvestmentCase.objects.visible_to(user)
+        .filter(cycle=cycle)
+        .exclude(state=CaseState.WITHDRAWN)
+        .prefetch_related(
+            "themes",
+            "potentials",
+            Prefetch(
+                "principle_links",
+                queryset=CasePrinciple.objects.exclude(justification=""),
+            ),
+            "economy_lines",
+        )
+        .order_by("pk")
+    )
+    cost_kinds = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER)
+    need = {
+        case.pk: sum(
+            line.amount
+            for line in case.economy_lines.all()
+            if line.kind in cost_kinds and line.year in cycle.out_years
+        )
+        for case in cases
+    }
+    ids = [c.pk for c in cases]
+    money: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    by_channel: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    channel_cases: dict[int, set] = defaultdict(set)
+    by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    year_cases: dict[int, set] = defaultdict(set)
+    for row in (
+        Allocation.objects.filter(case_id__in=ids)
+        .order_by()
+        .values("case_id", "channel_id", "year")
+        .annotate(requested=Sum("requested"), granted=Sum("granted"))
+    ):
+        amounts = (int(row["requested"] or 0), int(row["granted"] or 0))
+        for target in (money[row["case_id"]], by_channel[row["channel_id"]], by_year[row["year"]]):
+            target[0] += amounts[0]
+            target[1] += amounts[1]
+        channel_cases[row["channel_id"]].add(row["case_id"])
+        year_cases[row["year"]].add(row["case_id"])
+
+    themes_of, principles_of, potentials_of, departments_of = (defaultdict(set) for _ in range(4))
+    for case in cases:
+        departments_of[case.department_id].add(case.pk)
+        for theme in case.themes.all():
+            themes_of[theme.pk].add(case.pk)
+        for link in case.principle_links.all():
+            principles_of[link.principle_id].add(case.pk)
+        for potential in case.potentials.all():
+            potentials_of[potential.pk].add(case.pk)
+
+    themes = _rows(
+        [(t.pk, str(t)) for t in Theme.objects.order_by("-strategy__starts_year", "number")],
+        themes_of,
+        money,
+        need,
+    )
+    channels = list(FinancingChannel.objects.order_by("kind"))
+    channel_rows = [
+        MoneyRow(
+            key=c.kind,
+            label=c.name,
+            cases=len(channel_cases.get(c.pk, ())),
+            requested=by_channel[c.pk][0] if c.pk in by_channel else 0,
+            granted=by_channel[c.pk][1] if c.pk in by_channel else 0,
+        )
+        for c in channels
+    ]
+    years = sorted(set(cycle.out_years) | set(by_year))
+    year_rows = [
+        MoneyRow(
+            key=str(y),
+            label=str(y),
+            cases=len(year_cases.get(y, ())),
+            requested=by_year[y][0] if y in by_year else 0,
+            granted=by_year[y][1] if y in by_year else 0,
+        )
+        for y in years
+    ]
+    states = dict(
+        InvestmentCase.objects.visible_to(user)
+        .filter(cycle=cycle)
+        .order_by()
+        .values_list("state")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    pipeline = [
+        MoneyRow(
+            key=state.value,
+            label=str(state.label),
+            cases=states.get(state.value, 0),
+            requested=sum(money[c.pk][0] for c in cases if c.state == state),
+            granted=sum(money[c.pk][1] for c in cases if c.state == state),
+            need=sum(need[c.pk] for c in cases if c.state == state),
+        )
+        for state in CaseState
+    ]
+    utilisation = [
+        UtilisationRow(
+            channel=row.channel.name + (f" ({row.round_label})" if row.round else ""),
+            year=row.year,
+            capacity=row.capacity,
+            committed=row.committed,
+            remaining=row.remaining,
+        )
+        for row in channel_year_totals(cycle)
+    ]
+    total = MoneyRow(
+        key="total",
+        label=_("Total"),
+        cases=len(cases),
+        requested=sum(m[0] for m in money.values()),
+        granted=sum(m[1] for m in money.values()),
+        need=sum(need.values()),
+    )
+    return {
+        "themes": themes,
+        "uncovered_themes": [r for r in themes if not r.has_money],
+        "principles": _rows(
+            [(p.pk, f"{p.number}. {p.name}") for p in Principle.objects.order_by("number")],
+            principles_of,
+            money,
+            need,
+        ),
+        "potentials": _rows(
+            [(p.pk, p.name) for p in Potential.objects.order_by("number")],
+            potentials_of,
+            money,
+            need,
+        ),
+        "departments": _rows(
+            [(d.pk, d.name) for d in Department.objects.order_by("name")],
+            departments_of,
+            money,
+            need,
+        ),
+        "channels": channel_rows,
+        "years": year_rows,
+        "pipeline": pipeline,
+        "utilisation": utilisation,
+        "total": total,
+    }
+
+
+def chart_data(rows, title: str) -> dict:
+    """What the chart script draws: labels and two series in 1.000 kr."""
+    return {
+        "title": title,
+        "labels": [r.label for r in rows],
+        "need": [round(r.need / 1000) for r in rows],
+        "granted": [round(r.granted / 1000) for r in rows],
+        "needLabel": _("Investment need (1.000 kr.)"),
+        "grantedLabel": _("Granted (1.000 kr.)"),
+    }

@@ -1,0 +1,180 @@
+"""The money part of a budget note, read from the financing app (see MONEY_API.md).
+
+Written against the money contract: ``financing.models.Allocation`` (requested,
+recommended, granted per case, channel and year), ``financing.selectors.pool_result``,
+``financing.models.Loan`` / ``LoanInstalment`` and ``portfolio.economy.payback_years``.
+While a branch does not have those yet, the note says that no financing is
+recorded and computes the payback itself (same rule as the contract).
+"""
+
+from dataclasses import dataclass, field
+
+from portfolio.models import EconomyKind
+
+try:  # the money helper's models; absent until "money" is merged
+    from financing.models import Allocation, Loan
+except ImportError:  # pragma: no cover - depends on the merge order
+    Allocation = Loan = None
+
+try:
+    from financing.selectors import pool_result
+except ImportError:  # pragma: no cover
+    pool_result = None
+
+try:
+    from portfolio.economy import payback_years as contract_payback_years
+except ImportError:  # pragma: no cover
+    contract_payback_years = None
+
+
+@dataclass
+class ChannelFinancing:
+    """One channel's requested, recommended and granted amounts by year."""
+
+    channel: object
+    years: list[int]
+    requested: dict[int, int | None] = field(default_factory=dict)
+    recommended: dict[int, int | None] = field(default_factory=dict)
+    granted: dict[int, int | None] = field(default_factory=dict)
+
+    def rows(self):
+        """(label key, cells by year, total) for the template."""
+        out = []
+        for key, values in (
+            ("requested", self.requested),
+            ("recommended", self.recommended),
+            ("granted", self.granted),
+        ):
+            cells = [values.get(year) for year in self.years]
+            known = [c for c in cells if c is not None]
+            out.append((key, cells, sum(known) if known else None))
+        return out
+
+    @property
+    def requested_total(self) -> int:
+        return sum(v or 0 for v in self.requested.values())
+
+
+@dataclass
+class LoanView:
+    principal: int
+    payout_year: int
+    term_years: int
+    rate: object
+    instalments: list  # (year, principal_part, interest_part, moved_from_year)
+
+    @property
+    def principal_total(self) -> int:
+        return sum(row[1] for row in self.instalments)
+
+    @property
+    def interest_total(self) -> int:
+        return sum(row[2] for row in self.instalments)
+
+
+def financing_available() -> bool:
+    return Allocation is not None
+
+
+def allocations_for(cases) -> dict[int, list]:
+    """Allocations of ``cases`` by case id, in one query (empty without the money app)."""
+    if Allocation is None:
+        return {}
+    by_case: dict[int, list] = {}
+    rows = Allocation.objects.filter(case__in=[c.pk for c in cases]).select_related("channel")
+    for allocation in rows.order_by("channel__kind", "year"):
+        by_case.setdefault(allocation.case_id, []).append(allocation)
+    return by_case
+
+
+def channel_financing(allocations, years: list[int]) -> list[ChannelFinancing]:
+    channels: dict[int, ChannelFinancing] = {}
+    for allocation in allocations:
+        entry = channels.get(allocation.channel_id)
+        if entry is None:
+            all_years = sorted(set(years) | {a.year for a in allocations})
+            entry = channels[allocation.channel_id] = ChannelFinancing(
+                channel=allocation.channel, years=all_years
+            )
+        # The pool may have two rounds in a year: the note shows the year's sum.
+        for values, amount in (
+            (entry.requested, allocation.requested),
+            (entry.recommended, allocation.recommended),
+            (entry.granted, allocation.granted),
+        ):
+            if amount is not None:
+                values[allocation.year] = (values.get(allocation.year) or 0) + amount
+            else:
+                values.setdefault(allocation.year, None)
+    return list(channels.values())
+
+
+def pool_result_for(case):
+    """The pool criteria's result, or None where the pool does not apply."""
+    if pool_result is None:
+        return None
+    result = pool_result(case)
+    return result if getattr(result, "applies", False) else None
+
+
+def loans_for(case) -> list[LoanView]:
+    if Loan is None:
+        return []
+    loans = []
+    for loan in Loan.objects.filter(case=case).prefetch_related("instalments").order_by("pk"):
+        instalments = sorted(
+            (
+                (i.year, i.principal_part, i.interest_part, i.moved_from_year)
+                for i in loan.instalments.all()
+            ),
+            key=lambda row: row[0],
+        )
+        loans.append(
+            LoanView(
+                principal=loan.principal,
+                payout_year=loan.payout_year,
+                term_years=loan.term_years,
+                rate=loan.rate,
+                instalments=instalments,
+            )
+        )
+    return loans
+
+
+def payback(case, lines) -> int | None:
+    """Whole years from the first investment until the gains have paid it back."""
+    if contract_payback_years is not None:
+        return contract_payback_years(case)
+    return payback_from_lines(lines)
+
+
+def payback_from_lines(lines) -> int | None:
+    """The contract's rule on plain lines: count years from the first year with an
+    investment (or re-tendering) cost until cumulative gains cover cumulative
+    investment; the permanent gain continues after the last year. None if never."""
+    invest: dict[int, int] = {}
+    gains: dict[int, int] = {}
+    permanent_gain = 0
+    for line in lines:
+        kind, year, amount = line.kind, line.year, line.amount
+        if kind in (EconomyKind.INVESTMENT, EconomyKind.RETENDER) and year is not None:
+            invest[year] = invest.get(year, 0) + amount
+        elif kind == EconomyKind.GAIN:
+            if year is None:
+                permanent_gain += -amount
+            else:
+                gains[year] = gains.get(year, 0) + -amount
+    invested_years = [y for y, a in invest.items() if a > 0]
+    if not invested_years:
+        return None
+    first = min(invested_years)
+    last = max([*invest, *gains])
+    cost = gain = 0
+    year = first
+    while year <= last + 30:
+        cost += invest.get(year, 0)
+        gain += gains.get(year, permanent_gain if year > last else 0)
+        if gain >= cost and cost > 0:
+            return year - first + 1
+        year += 1
+    return None

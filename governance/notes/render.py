@@ -1,0 +1,59 @@
+"""Budget notes as PDF: one case's note and the collected note of a plan."""
+
+from django.utils import timezone, translation
+
+from kkdigital.lib.pdf import render_pdf
+from portfolio.models import InvestmentCase
+
+from . import money
+from .context import case_note_context, note_code, note_queryset
+from .plan import PlanSelection
+
+
+def case_note_pdf(case: InvestmentCase, *, plan: PlanSelection | None = None,
+                  variant: str = "ua") -> bytes:
+    """The budget note of one case, in Danish whatever the reader's language."""
+    case = note_queryset().get(pk=case.pk)
+    with translation.override("da"):
+        context = case_note_context(case, plan=plan)
+        context.update(cycle_label=str(case.cycle), printed_on=timezone.localdate())
+        return render_pdf("notes/pdf/case_note.html", context, variant=variant)
+
+
+def case_note_filename(case: InvestmentCase) -> str:
+    return f"budgetnotat-{note_code(case)}.pdf".replace(" ", "-")
+
+
+def plan_note_context(plan: PlanSelection, *, progress=None) -> dict:
+    """The collected note: the summary table's rows and one section per case."""
+    from .summary import plan_summary
+
+    cases = list(note_queryset().filter(pk__in=[c.pk for c in plan.cases]))
+    by_pk = {c.pk: c for c in cases}
+    ordered = [by_pk[c.pk] for c in plan.cases if c.pk in by_pk]
+    allocations = money.allocations_for(ordered)
+    sections = []
+    for index, case in enumerate(ordered, start=1):
+        context = case_note_context(case, plan=plan, allocations=allocations.get(case.pk, []))
+        context["section_id"] = f"case-{case.pk}"
+        sections.append(context)
+        if progress:
+            progress(index, len(ordered))
+    return {
+        "plan": plan,
+        "cycle": plan.cycle,
+        "cycle_label": str(plan.cycle),
+        "printed_on": timezone.localdate(),
+        "sections": sections,
+        "summary": plan_summary(plan.cycle, sections),
+    }
+
+
+def plan_note_pdf(plan: PlanSelection, *, variant: str = "archive", progress=None,
+                  before_layout=None) -> bytes:
+    """The collected note of a plan; archival PDF/A-3a (tagged) by default."""
+    with translation.override("da"):
+        context = plan_note_context(plan, progress=progress)
+        if before_layout:
+            before_layout()
+        return render_pdf("notes/pdf/plan_note.html", context, variant=variant)

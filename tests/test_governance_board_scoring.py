@@ -1,0 +1,155 @@
+"""Scoring by several directors against weighted criteria; sealed scoring; the queue."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from governance.board.models import Criterion, Score
+from governance.board.selectors import board_state, queue_for
+from governance.board.services import criteria_for, criterion_set, scores_save
+from kkdigital.lib.errors import ServiceError
+
+from .factories_board import director_named, qualified_cases, score_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def cases(cycle, department):
+    return qualified_cases(cycle, department, 3)
+
+
+def test_it_creates_the_six_default_criteria_of_seed_000(cycle):
+    names = [c.name for c in criteria_for(cycle)]
+    assert len(names) == 6
+    assert names[1] == "Værdi ved at investere “fælles først”"
+    assert "Modenhed og risiko" in names
+
+
+def test_a_director_and_the_secretariat_may_score(director, secretariat, cases):
+    score_all(director, cases[0], 4)
+    score_all(secretariat, cases[0], 2)
+    assert Score.objects.filter(case=cases[0]).count() == 12
+
+
+@pytest.mark.parametrize("who", ["staff", "it_lead", "committee_reader"])
+def test_departments_and_committee_readers_may_not_score(request, who, cases):
+    user = request.getfixturevalue(who)
+    with pytest.raises(ServiceError):
+        score_all(user, cases[0], 4)
+    assert not Score.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["staff", "it_lead", "committee_reader", "outsider"])
+def test_the_score_page_refuses_other_roles(client, request, who, cases):
+    client.force_login(request.getfixturevalue(who))
+    url = reverse("governance:board-score", args=[cases[0].pk])
+    assert client.get(url).status_code in (403, 404)
+    assert client.post(url, {}).status_code in (403, 404)
+    assert not Score.objects.exists()
+
+
+def test_scoring_needs_every_criterion(director, cases):
+    criteria = criteria_for(cases[0].cycle)
+    with pytest.raises(ServiceError) as refusal:
+        scores_save(actor=director, case_pk=cases[0].pk, values={criteria[0].pk: (3, "")})
+    assert f"criterion_{criteria[1].pk}" in refusal.value.problems
+
+
+def test_the_weighted_mean_uses_the_weights(director, secretariat, cycle, cases):
+    criteria = criteria_for(cycle)
+    criterion_set(
+        actor=secretariat, cycle=cycle, criterion=criteria[0], name=criteria[0].name, weight=4
+    )
+    # 5 on the first criterion (weight 4), 1 on the five others (weight 1): 25/9.
+    score_all(director, cases[0], 1, overrides={1: 5})
+    row = board_state(director, cycle).rows[0]
+    assert row.mean == Decimal("2.8")
+
+
+def test_only_the_secretariat_sets_criteria(director, cycle):
+    with pytest.raises(ServiceError):
+        criterion_set(actor=director, cycle=cycle, criterion=None, name="Ny", weight=2)
+    assert not Criterion.objects.filter(name="Ny").exists()
+
+
+def test_directors_who_are_two_apart_on_a_criterion_are_flagged(director, cycle, cases):
+    other = director_named("henrik")
+    score_all(director, cases[0], 4)
+    score_all(other, cases[0], 4, overrides={6: 2})
+    score_all(director, cases[1], 4)
+    score_all(other, cases[1], 3)
+    rows = {row.case.pk: row for row in board_state(director, cycle).rows}
+    assert [c.name for c in rows[cases[0].pk].disagreement] == ["Modenhed og risiko"]
+    assert rows[cases[1].pk].disagreement == []
+
+
+def test_a_director_sees_no_other_scores_before_scoring_the_case(client, director, cycle, cases):
+    other = director_named("henrik")
+    score_all(other, cases[0], 5, comment="Hemmelig begrundelse")
+    client.force_login(director)
+    page = client.get(reverse("governance:board-score", args=[cases[0].pk])).content.decode()
+    assert "Hemmelig begrundelse" not in page
+    assert "Henrik Dahl" not in page
+    board = client.get(reverse("governance:prioritisation") + f"?cycle={cycle.pk}").content.decode()
+    assert "Henrik Dahl" not in board
+    assert "Forseglet" in board
+    export = client.get(
+        reverse("governance:prioritisation-export") + f"?cycle={cycle.pk}"
+    ).content.decode()
+    assert "Henrik Dahl" not in export
+    assert "5,0" not in export
+    row = board_state(director, cycle).rows[0]
+    assert row.sealed and row.mean is None and row.disagreement == []
+
+
+def test_after_scoring_the_director_sees_everybodys_scores(client, director, cycle, cases):
+    other = director_named("henrik")
+    score_all(other, cases[0], 5, comment="Stærk sag")
+    score_all(director, cases[0], 3)
+    client.force_login(director)
+    page = client.get(reverse("governance:board-score", args=[cases[0].pk])).content.decode()
+    assert "Stærk sag" in page and "Henrik Dahl" in page
+    export = client.get(
+        reverse("governance:prioritisation-export") + f"?cycle={cycle.pk}"
+    ).content.decode()
+    assert "Henrik Dahl: 5" in export
+    assert "4,0" in export
+
+
+def test_the_score_form_saves_and_goes_back_to_the_board(client, director, cycle, cases):
+    client.force_login(director)
+    criteria = criteria_for(cycle)
+    data = {f"score-criterion_{c.pk}": "4" for c in criteria}
+    data[f"score-comment_{criteria[0].pk}"] = "God strategisk match"
+    response = client.post(reverse("governance:board-score", args=[cases[0].pk]), data)
+    assert response.status_code == 302
+    assert Score.objects.filter(case=cases[0], director=director).count() == 6
+    assert Score.objects.get(criterion=criteria[0], director=director).comment == (
+        "God strategisk match"
+    )
+
+
+def test_a_missing_score_is_shown_next_to_its_criterion(client, director, cycle, cases):
+    client.force_login(director)
+    criteria = criteria_for(cycle)
+    data = {f"score-criterion_{c.pk}": "4" for c in criteria[1:]}
+    response = client.post(reverse("governance:board-score", args=[cases[0].pk]), data)
+    assert response.status_code == 400
+    assert "Giv en score fra 1 til 5." in response.content.decode()
+    assert not Score.objects.exists()
+
+
+def test_each_director_has_a_queue_of_unscored_cases(director, cycle, cases, other_department):
+    more = qualified_cases(cycle, other_department, 1)
+    score_all(director, cases[1], 3)
+    queue = queue_for(director, cycle)
+    assert [c.pk for c in queue] == [cases[0].pk, cases[2].pk, more[0].pk]
+    assert queue_for(director_named("henrik"), cycle)[0] == cases[0]
+
+
+def test_the_scores_are_in_history_with_the_director(director, cases):
+    score_all(director, cases[0], 4)
+    score = Score.objects.filter(case=cases[0]).first()
+    assert score.history.first().history_user == director

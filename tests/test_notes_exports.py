@@ -1,0 +1,211 @@
+"""Export jobs: started by the secretariat, run in the background, listed, downloaded."""
+
+import io
+import time
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from governance.exports import services
+from governance.exports.models import ExportJob, ExportKind, ExportState
+from governance.models import Assessment
+from governance.notes.context import note_code
+from kkdigital.celery import app as celery_app
+from kkdigital.lib.money import format_thousands
+from portfolio.models import CaseState, EconomyKind
+
+from .factories_notes import complete_case
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def plan_cases(department, other_department, cycle, director):
+    """Three cases ranked 2, 1, 3 by the directors; a draft that is not in the plan."""
+    cases = []
+    for rank, title, amount in ((2, "Anden sag", 1_000_000), (1, "Første sag", 2_500_000),
+                                (3, "Tredje sag", 700_000)):
+        case = complete_case(
+            department=department if rank != 3 else other_department, cycle=cycle,
+            title=title, state=CaseState.PRIORITISED,
+            economy=[(EconomyKind.INVESTMENT, 2027, amount),
+                     (EconomyKind.GAIN, None, -amount // 2)],
+        )
+        Assessment.objects.create(case=case, score=4, rank=rank, assessed_by=director)
+        cases.append(case)
+    complete_case(department=department, cycle=cycle, title="Kladde", state=CaseState.DRAFT)
+    return sorted(cases, key=lambda c: c.assessment.rank)
+
+
+def start(client, user, cycle, kind=ExportKind.PLAN_PDF, capture=None):
+    client.force_login(user)
+    return client.post(reverse("governance:export-start"), {"kind": kind, "cycle": cycle.pk})
+
+
+def pdf_text(data):
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_secretariat_exports_the_collected_note_and_downloads_it(
+    client, secretariat, cycle, plan_cases
+):
+    response = start(client, secretariat, cycle)
+    assert response.status_code == 302
+    job = ExportJob.objects.get()
+    assert job.state == ExportState.DONE and job.progress == 100
+    assert job.file.name == f"exports/{job.pk}/budgetnotat-samlet-2027.pdf"
+    page = client.get(reverse("governance:export-list") + f"?cycle={cycle.pk}").content.decode()
+    assert "Samlet budgetnotat for planen (PDF)" in page
+    assert "Arbejdsversion (ikke frosset)" in page and "hx-trigger" not in page
+    download = client.get(reverse("governance:export-download", args=[job.pk]))
+    assert download.status_code == 200
+    data = b"".join(download.streaming_content)
+    text = pdf_text(data)
+    # One section per case, in rank order, after the table of contents and summary.
+    titles = [f"{note_code(c)}. {c.title}" for c in plan_cases]
+    positions = [text.rindex(t) for t in titles]
+    assert positions == sorted(positions)
+    assert "Kladde" not in text
+    assert "Indhold" in text and "I alt" in text
+    total = sum(2_500_000 + 1_000_000 + 700_000 for _ in [0])
+    assert format_thousands(total) == "4.200"
+    assert "4.200" in text
+
+
+def test_the_summary_total_is_the_sum_of_its_rows(db, cycle, plan_cases):
+    from governance.notes.plan import plan_for_cycle
+    from governance.notes.render import plan_note_context
+
+    summary = plan_note_context(plan_for_cycle(cycle))["summary"]
+    assert [r.title for r in summary.rows] == ["Første sag", "Anden sag", "Tredje sag"]
+    assert summary.total == sum(r.total for r in summary.rows) == 4_200_000
+    assert summary.total_service[0] == 4_200_000
+    assert summary.total_permanent == sum(r.permanent for r in summary.rows)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_running_a_job_twice_leaves_one_finished_file(secretariat, cycle, plan_cases, settings):
+    job = services.export_start(actor=secretariat, kind=ExportKind.PLAN_XLSX, cycle=cycle)
+    job.refresh_from_db()
+    assert job.state == ExportState.DONE
+    assert services.export_run(job_pk=job.pk) == "skipped"
+    folder = settings.MEDIA_ROOT / "exports" / str(job.pk)
+    assert [p.name for p in folder.iterdir()] == ["plan-2027.xlsx"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_worker_died_mid_render_finishes_once_when_delivered_again(
+    secretariat, cycle, plan_cases, settings
+):
+    job = ExportJob.objects.create(
+        kind=ExportKind.PLAN_PDF, cycle=cycle, created_by=secretariat,
+        state=ExportState.RUNNING, attempts=1, progress=50,
+    )
+    folder = settings.MEDIA_ROOT / "exports" / str(job.pk)
+    folder.mkdir(parents=True)
+    (folder / ".abc.part").write_bytes(b"%PDF half")  # what the killed worker left
+    assert services.export_run(job_pk=job.pk) == "done"
+    job.refresh_from_db()
+    assert job.state == ExportState.DONE and job.attempts == 2
+    assert [p.name for p in folder.iterdir()] == ["budgetnotat-samlet-2027.pdf"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_export_says_why_and_can_be_started_again(
+    client, secretariat, cycle, plan_cases, monkeypatch
+):
+    def broken(job):
+        raise RuntimeError("Disken er fuld")
+
+    monkeypatch.setattr(services, "render_job", broken)
+    start(client, secretariat, cycle)
+    job = ExportJob.objects.get()
+    assert job.state == ExportState.FAILED
+    row = client.get(reverse("governance:export-row", args=[job.pk])).content.decode()
+    assert "Disken er fuld" in row and "Start igen" in row and "hx-trigger" not in row
+    monkeypatch.undo()
+    client.post(reverse("governance:export-restart", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.state == ExportState.DONE and job.error == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_request_returns_quickly_and_the_sweeper_runs_it_later(
+    client, secretariat, cycle, plan_cases
+):
+    conf = celery_app.conf
+    before = conf.task_always_eager, conf.broker_url
+    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"
+    try:
+        started = time.monotonic()
+        response = start(client, secretariat, cycle)
+        elapsed = time.monotonic() - started
+    finally:
+        conf.task_always_eager, conf.broker_url = before
+    assert elapsed < 2
+    job = ExportJob.objects.get()
+    assert job.state == ExportState.QUEUED and job.queued_at is None
+    page = client.get(response["Location"]).content.decode()
+    assert "Eksportkøen kan ikke nås lige nu" in page
+    assert f'hx-get="{reverse("governance:export-row", args=[job.pk])}"' in page
+    assert 'hx-trigger="every 2s"' in page
+    # The broker is back: the sweeper (Celery beat, every minute) queues the job.
+    assert services.export_sweep() == 1
+    job.refresh_from_db()
+    assert job.state == ExportState.DONE
+
+
+@pytest.mark.django_db
+def test_only_the_secretariat_starts_exports(client, cycle, director, committee_reader, staff):
+    for user in (director, committee_reader, staff):
+        assert start(client, user, cycle).status_code == 403
+    assert not ExportJob.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_directors_and_committee_readers_download_finished_exports_departments_do_not(
+    client, secretariat, director, committee_reader, staff, cycle, plan_cases
+):
+    job = services.export_start(actor=secretariat, kind=ExportKind.PLAN_XLSX, cycle=cycle)
+    waiting = ExportJob.objects.create(kind=ExportKind.PLAN_PDF, cycle=cycle,
+                                       created_by=secretariat)
+    for user in (director, committee_reader):
+        client.force_login(user)
+        page = client.get(reverse("governance:export-list") + f"?cycle={cycle.pk}")
+        assert page.status_code == 200
+        assert reverse("governance:export-download", args=[job.pk]) in page.content.decode()
+        assert client.get(reverse("governance:export-download", args=[job.pk])).status_code == 200
+        assert client.get(reverse("governance:export-row", args=[waiting.pk])).status_code == 404
+    client.force_login(staff)
+    assert client.get(reverse("governance:export-list")).status_code == 403
+    assert client.get(reverse("governance:export-download", args=[job.pk])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_waiting_job_row_polls_and_a_finished_one_does_not(client, secretariat, cycle):
+    job = ExportJob.objects.create(kind=ExportKind.PLAN_PDF, cycle=cycle, created_by=secretariat)
+    client.force_login(secretariat)
+    url = reverse("governance:export-row", args=[job.pk])
+    assert 'hx-trigger="every 2s"' in client.get(url).content.decode()
+    ExportJob.objects.filter(pk=job.pk).update(state=ExportState.DONE)
+    assert "hx-trigger" not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_exports_page_runs_a_fixed_number_of_queries(
+    client, secretariat, cycle, django_assert_max_num_queries
+):
+    client.force_login(secretariat)
+    url = reverse("governance:export-list") + f"?cycle={cycle.pk}"
+    ExportJob.objects.create(kind=ExportKind.PLAN_PDF, cycle=cycle, created_by=secretariat)
+    with django_assert_max_num_queries(13):
+        client.get(url)
+    for _ in range(10):
+        ExportJob.objects.create(kind=ExportKind.PLAN_PDF, cycle=cycle, created_by=secretariat)
+    with django_assert_max_num_queries(13):
+        client.get(url)
