@@ -376,14 +376,6 @@ def principle_entries(records, name=None) -> list[ChangeEntry]:
 # A case as it stood at one version (the edit-conflict message) ----------------------
 
 
-def snapshot_key(kind, year, area) -> tuple:
-    """A service line keeps its ``(kind, year)`` key; a capital (anlæg) line adds its
-    styringsområde, so that the two lines of a kind and year stay apart."""
-    if area == "anlaeg":
-        return (kind, year, area)
-    return (kind, year)
-
-
 @dataclass
 class CaseSnapshot:
     """A case as it stood at one version: its fields, links and economy."""
@@ -391,7 +383,7 @@ class CaseSnapshot:
     fields: dict
     m2m: dict[str, set[int]]
     principles: dict[int, str]
-    economy: dict[tuple[str, int | None], int]
+    economy: dict[tuple, int]
 
 
 def current_snapshot(case, field_names, m2m_names) -> CaseSnapshot:
@@ -404,6 +396,14 @@ def current_snapshot(case, field_names, m2m_names) -> CaseSnapshot:
             for line in case.economy_lines.all()
         },
     )
+
+
+def snapshot_key(kind, year, area) -> tuple:
+    """A service line keeps the ``(kind, year)`` key the case form uses; a capital
+    (anlæg) line adds its styringsområde, so the two lines of one year differ."""
+    if area == "anlaeg":
+        return (kind, year, area)
+    return (kind, year)
 
 
 def case_snapshot(case, version: int, field_names) -> CaseSnapshot | None:
@@ -446,7 +446,7 @@ def case_snapshot(case, version: int, field_names) -> CaseSnapshot | None:
         },
         principles={row.principle_id: row.justification for row in rows_before(CasePrinciple)},
         economy={
-            snapshot_key(row.kind, row.year, getattr(row, "styringsomraade", None)): row.amount
+            snapshot_key(row.kind, row.year, row.styringsomraade): row.amount
             for row in rows_before(CaseEconomyLine)
         },
     )

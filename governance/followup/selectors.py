@@ -82,10 +82,11 @@ def round_summary(round_) -> RoundSummary:
     channels: dict[str, TotalsRow] = {}
     total = TotalsRow(label=_("Total"))
     main_channel = main_channel_by_case([f.report.case_id for f in figures])
+    no_grant = _("No grant recorded")
     for f in figures:
         name = f.report.department.name
         departments.setdefault(name, TotalsRow(label=name)).add(f)
-        channel = main_channel.get(f.report.case_id, _("No grant recorded"))
+        channel = main_channel.get(f.report.case_id, no_grant)
         channels.setdefault(channel, TotalsRow(label=channel)).add(f)
         total.add(f)
     ordered = sorted(
@@ -98,7 +99,8 @@ def round_summary(round_) -> RoundSummary:
     return RoundSummary(
         figures=ordered,
         by_department=sorted(departments.values(), key=lambda r: r.label),
-        by_channel=sorted(channels.values(), key=lambda r: r.label),
+        # The cases without a grant come last.
+        by_channel=sorted(channels.values(), key=lambda r: (r.label == no_grant, r.label)),
         total=total,
         red=[f for f in ordered if f.red_lights],
         light_counts={k: dict(v) for k, v in counts.items()},
