@@ -260,8 +260,8 @@ class EconomyForm(forms.Form):
         return cleaned
 
     def amounts(self) -> dict[tuple, int | None]:
-        """``(kind, year)`` (service) or ``(kind, year, "anlaeg")`` → kroner as stored
-        (gains negative); None for an empty cell."""
+        """``(kind, year, styringsområde)`` → kroner as stored (gains negative); None
+        for an empty cell."""
         result = {}
         for kind, area in ROWS:
             for year in self.columns:
@@ -270,11 +270,7 @@ class EconomyForm(forms.Form):
                 )
                 if amount is not None and kind == EconomyKind.GAIN:
                     amount = -amount
-                # Service keeps the ``(kind, year)`` key it always had (the services,
-                # the snapshots and the spreadsheet import read it so); anlæg adds its area.
-                key = (kind.value, year) if area == Styringsomraade.SERVICE else (
-                    kind.value, year, area.value)
-                result[key] = amount
+                result[(kind.value, year, area.value)] = amount
         return result
 
     def rows(self):
