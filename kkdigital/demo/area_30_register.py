@@ -212,7 +212,7 @@ def _radar_case(*, today, log) -> None:
     queued: list[int] = []
     with (
         mock.patch("django.utils.timezone.now", lambda: moment),
-        mock.patch.object(retender, "_queue_email", queued.append),
+        mock.patch.object(retender, "queue_email", queued.append),
     ):
         case = retender.retender_case_create(actor=it_lead, contract_pk=contract.pk,
                                              today=today)
