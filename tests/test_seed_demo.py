@@ -77,12 +77,15 @@ def _seeded_once(django_db_setup, django_db_blocker):
     """The demo, seeded once for the tests of this file (a seed takes seconds), and
     removed after them; each test's own changes are rolled back as usual."""
     with django_db_blocker.unblock():
-        with override_settings(
-            DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-        ):
-            call_command("seed_demo", verbosity=0)
-        yield
-        call_command("flush", interactive=False, verbosity=0)
+        try:
+            with override_settings(
+                DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            ):
+                call_command("seed_demo", verbosity=0)
+            yield
+        finally:
+            # Also when the seed failed: the rows it committed must not reach later tests.
+            call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
