@@ -24,11 +24,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance import demo_data
-from governance.management.commands.seed_demo import Seeder
 from governance.management.commands.setup_roles import setup_roles
 from governance.models import CaseTransition, Notification
 from governance.services import workflow
+from kkdigital.demo import data as demo_data
+from kkdigital.demo.seed import Seeder
 from portfolio.models import (
     CaseEconomyLine,
     CasePrinciple,

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
 
 from kkdigital.admin import GovernedAdmin, HistoryAdmin
+from kkdigital.imports import SafeImportExportMixin
 
 from . import resources
 from .models import (
@@ -23,7 +23,7 @@ class ChannelCapacityInline(admin.TabularInline):
 
 
 @admin.register(FinancingChannel)
-class FinancingChannelAdmin(ImportExportMixin, HistoryAdmin):
+class FinancingChannelAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.FinancingChannelResource]
     list_display = ("name", "kind")
     list_filter = ("kind",)
@@ -32,7 +32,7 @@ class FinancingChannelAdmin(ImportExportMixin, HistoryAdmin):
 
 
 @admin.register(ChannelCapacity)
-class ChannelCapacityAdmin(ImportExportMixin, HistoryAdmin):
+class ChannelCapacityAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ChannelCapacityResource]
     list_display = ("channel", "year", "round", "amount", "price_year", "is_demo", "note")
     list_filter = ("channel", "year", "is_demo")

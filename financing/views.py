@@ -140,6 +140,9 @@ def overview(request):
         "price_year": cycle.budget_year,
         "chart": chart,
         "over": [r for r in rows if r.is_over],
+        "loan_departments": Department.objects.filter(loans__isnull=False)
+        .distinct()
+        .order_by("name"),
     })
 
 

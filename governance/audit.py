@@ -2,8 +2,10 @@
 
 Reads the transition rows and the simple-history records of the case, its
 economy lines, its principle justifications and its many-to-many links, and
-turns them into entries (time, user, department, case, what changed). A change
-is told in the case timeline's words (``portfolio.changes``).
+turns them into entries (time, user, department, case, what changed); also the
+IT directors' assessments of the cases and the dates of the cycle's phases. A
+change is read from the history by ``portfolio.history``, as the case timeline
+reads it: one edit is told alike in both.
 
 The cost of a page does not grow with the cycle's history: each source is
 filtered (cases in scope, user, date range), told apart from saves that changed
@@ -27,18 +29,21 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from governance.models import BudgetCycle, CaseTransition
+from governance.models import Assessment, BudgetCycle, CaseTransition, Phase, PhaseKind
 from portfolio.changes import (
-    Change,
-    amount_change,
-    economy_label,
-    field_change,
-    field_label,
     linked_name,
-    links_change,
     shown_case_fields,
     state_change,
     transition_comment,
+)
+from portfolio.history import (
+    ECONOMY_KEY_FIELDS,
+    ChangeEntry,
+    economy_change,
+    field_changes,
+    link_changes,
+    principle_change,
+    replacement_filters,
 )
 from portfolio.models import (
     CaseEconomyLine,
@@ -53,6 +58,12 @@ ENTRY_TRANSITION = "transition"
 ENTRY_CREATED = "created"
 ENTRY_CHANGED = "changed"
 ENTRY_DELETED = "deleted"
+ENTRY_ASSESSMENT = "assessment"
+ENTRY_PHASE = "phase"
+
+# The fields of an assessment and a phase whose changes are logged.
+ASSESSMENT_FIELDS = ("score", "rank", "recommendation", "reason")
+PHASE_FIELDS = ("starts_on", "ends_on")
 
 # Rows read at a time by the export.
 CHUNK_SIZE = 500
@@ -63,18 +74,19 @@ class AuditEntry:
     when: datetime.datetime
     user: User | None
     department: Department | None
-    case_id: int
+    case_id: int | None  # None: an entry of the cycle (a phase), not of a case
     case_title: str
     kind: str
     what: str
-    changes: list[Change] = field(default_factory=list)
+    changes: list[ChangeEntry] = field(default_factory=list)
     comment: str = ""
     # Breaks ties between entries of the same moment: transitions after changes.
     order: tuple = ()
 
     @property
     def changes_text(self) -> str:
-        return "; ".join(str(change) for change in self.changes)
+        """Every change on one line, long texts in full (the export)."""
+        return "; ".join(change.full_text for change in self.changes)
 
 
 def _sort_key(entry: AuditEntry):
@@ -154,6 +166,9 @@ class AuditLog:
             case_records = case_records.filter(id=getattr(case, "pk", case))
         # The cases in scope, including deleted ones, whose history still names the cycle.
         self.case_ids = case_records.values("id")
+        self.cycle = cycle
+        # A phase belongs to the cycle, not to a department or a case.
+        self.cycle_wide = department is None and case is None
         self.user = user
         self.start = _day_start(date_from) if date_from else None
         self.end = _day_start(date_to + datetime.timedelta(days=1)) if date_to else None
@@ -213,11 +228,14 @@ class AuditLog:
             (self._case_records(), self._case_entries),
             (self._economy_records(), self._economy_entries),
             (self._principle_records(), self._principle_entries),
+            (self._assessment_records(), self._assessment_entries),
+            (self._phase_records(), self._phase_entries),
             (self._transitions(), self._transition_entries),
         ]
 
     def _in_scope(self, qs, *, case_field, when="history_date", who="history_user_id"):
-        qs = qs.filter(**{f"{case_field}__in": self.case_ids})
+        if case_field is not None:
+            qs = qs.filter(**{f"{case_field}__in": self.case_ids})
         if self.user is not None:
             qs = qs.filter(**{who: self.user.pk})
         if self.start is not None:
@@ -243,7 +261,7 @@ class AuditLog:
 
         Without cases, no query.
         """
-        case_ids = set(case_ids)
+        case_ids = set(case_ids) - {None}
         if not case_ids:
             return lambda case_id: (None, str(case_id))
         HistoricalCase = InvestmentCase.history.model
@@ -362,62 +380,191 @@ class AuditLog:
             )
             before = previous.get(record.previous_id)
             if kind == ENTRY_CHANGED and before is not None:
-                entry.changes = _field_changes(fields, before, record, lookups)
+                entry.changes = field_changes(
+                    fields, before, record, value=_named(lookups),
+                    who=record.history_user, when=record.history_date,
+                )
                 entry.changes += _m2m_changes(before, record, snapshots, lookups)
             entries.append(entry)
         return entries
 
     # Economy lines and principles --------------------------------------------------------
 
-    def _row_records(self, model, name):
+    def _row_records(self, model, key_fields, name):
         Historical = model.history.model
+        replaced, replaced_later = replacement_filters(Historical, key_fields, name)
         return (
             self._in_scope(Historical.objects.all(), case_field="case_id")
-            .annotate(previous_value=_previous_value(Historical, name))
-            # A save that left the value as it was is not news.
+            .annotate(
+                previous_value=_previous_value(Historical, name),
+                replaced_value=replaced,
+                replaced_later=replaced_later,
+            )
+            # A save that left the value as it was is not news; nor is a row deleted and
+            # created again as it was (``portfolio.history``'s rule, in SQL).
             .filter(
-                Q(history_type__in=["+", "-"])
-                | Q(previous_value__isnull=True)
-                | ~Q(previous_value=F(name))
+                (Q(history_type="-") & Q(replaced_later=False))
+                | (
+                    Q(history_type="+")
+                    & (Q(replaced_value__isnull=True) | ~Q(replaced_value=F(name)))
+                )
+                | (
+                    Q(history_type="~")
+                    & (Q(previous_value__isnull=True) | ~Q(previous_value=F(name)))
+                )
             )
             .select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
 
     def _economy_records(self):
-        return self._row_records(CaseEconomyLine, "amount")
+        return self._row_records(CaseEconomyLine, ECONOMY_KEY_FIELDS, "amount")
 
     def _principle_records(self):
-        return self._row_records(CasePrinciple, "justification")
+        return self._row_records(CasePrinciple, ["principle_id"], "justification")
 
     def _economy_entries(self, records, case_meta) -> list[AuditEntry]:
         if not records:
             return []
-        label = field_label(CaseEconomyLine._meta.get_field("amount"))
-        template = _("Economy: %(line)s")
-        names = {}
+        what = _("Economy")
         entries = []
         for record in records:
-            key = (record.kind, record.year)
-            if key not in names:
-                names[key] = template % {"line": economy_label(record.kind, record.year)}
             old, new = _before_after(record, "amount")
-            changes = [amount_change(label, old, new)]
-            entries.append(_row_entry(record, case_meta, names[key], changes))
+            change = economy_change(
+                record.kind, record.year, old, new, area=record.styringsomraade,
+                who=record.history_user, when=record.history_date,
+            )
+            entries.append(_row_entry(record, case_meta, what, [change]))
         return entries
 
     def _principle_entries(self, records, case_meta) -> list[AuditEntry]:
         if not records:
             return []
-        justification = CasePrinciple._meta.get_field("justification")
         principles = self.lookups[Principle]
-        template = _("Principle: %(principle)s")
+        what = _("Principle")
         entries = []
         for record in records:
-            what = template % {"principle": linked_name(principles.get(record.principle_id))}
             old, new = _before_after(record, "justification")
-            changes = [field_change(justification, old, new)]
-            entries.append(_row_entry(record, case_meta, what, changes))
+            change = principle_change(
+                linked_name(principles.get(record.principle_id)), old, new,
+                who=record.history_user, when=record.history_date,
+            )
+            entries.append(_row_entry(record, case_meta, what, [change]))
+        return entries
+
+    # The directors' assessments and the phases' dates ----------------------------------
+
+    def _versions(self, model, names, qs):
+        """Versions that changed one of ``names`` (and creations, deletions), newest first."""
+        Historical = model.history.model
+        same = Historical.objects.filter(history_id=OuterRef("previous_id"))
+        for name in names:
+            attname = model._meta.get_field(name).attname
+            if model._meta.get_field(name).null:
+                same = same.filter(
+                    Q(**{attname: OuterRef(attname)})
+                    | (Q(**{f"{attname}__isnull": True}) & IsNull(OuterRef(attname), True))
+                )
+            else:
+                same = same.filter(**{attname: OuterRef(attname)})
+        return (
+            qs.annotate(previous_id=_previous(Historical, "id"))
+            .filter(
+                Q(history_type__in=["+", "-"])
+                | (Q(previous_id__isnull=False) & ~Q(Exists(same)))
+            )
+            .select_related("history_user")
+            .order_by("-history_date", "-history_id")
+        )
+
+    def _assessment_records(self):
+        Historical = Assessment.history.model
+        return self._versions(
+            Assessment,
+            ASSESSMENT_FIELDS,
+            self._in_scope(Historical.objects.all(), case_field="case_id"),
+        )
+
+    def _phase_records(self):
+        Historical = Phase.history.model
+        qs = Historical.objects.filter(cycle_id=self.cycle.pk)
+        if not self.cycle_wide:
+            # Nothing, in a form the COUNT query can still hold.
+            qs = qs.filter(cycle_id__isnull=True)
+        else:
+            qs = self._in_scope(qs, case_field=None)
+        return self._versions(Phase, PHASE_FIELDS, qs)
+
+    def _version_changes(self, model, names, records) -> dict[int, list[ChangeEntry]]:
+        """Each record's changes against the version before it (one query for those)."""
+        Historical = model.history.model
+        fields = [model._meta.get_field(name) for name in names]
+        ids = {r.previous_id for r in records if r.previous_id is not None}
+        previous = (
+            {p.history_id: p for p in Historical.objects.filter(history_id__in=ids)} if ids else {}
+        )
+        nothing = _Nothing()
+        changes = {}
+        for record in records:
+            if record.history_type == "-":
+                changes[record.history_id] = []
+                continue
+            before = previous.get(record.previous_id) if record.history_type == "~" else None
+            changes[record.history_id] = field_changes(
+                fields, before or nothing, record,
+                who=record.history_user, when=record.history_date,
+            )
+        return changes
+
+    def _assessment_entries(self, records, case_meta) -> list[AuditEntry]:
+        if not records:
+            return []
+        changes = self._version_changes(Assessment, ASSESSMENT_FIELDS, records)
+        what = {
+            "+": _("Directors' assessment given"),
+            "-": _("Directors' assessment deleted"),
+            "~": _("Directors' assessment changed"),
+        }
+        entries = []
+        for record in records:
+            department, title = case_meta(record.case_id)
+            entries.append(
+                AuditEntry(
+                    when=record.history_date,
+                    user=record.history_user,
+                    department=department,
+                    case_id=record.case_id,
+                    case_title=title,
+                    kind=ENTRY_ASSESSMENT,
+                    what=what[record.history_type],
+                    changes=changes[record.history_id],
+                    comment=record.history_change_reason or "",
+                    order=(0, record.history_id),
+                )
+            )
+        return entries
+
+    def _phase_entries(self, records, case_meta) -> list[AuditEntry]:
+        if not records:
+            return []
+        changes = self._version_changes(Phase, PHASE_FIELDS, records)
+        entries = []
+        for record in records:
+            label = PhaseKind(record.kind).label if record.kind in PhaseKind.values else record.kind
+            entries.append(
+                AuditEntry(
+                    when=record.history_date,
+                    user=record.history_user,
+                    department=None,
+                    case_id=None,
+                    case_title="",
+                    kind=ENTRY_PHASE,
+                    what=_("Phase: %(phase)s") % {"phase": label},
+                    changes=changes[record.history_id],
+                    comment=record.history_change_reason or "",
+                    order=(0, record.history_id),
+                )
+            )
         return entries
 
     # Transitions ---------------------------------------------------------------------------
@@ -472,43 +619,52 @@ def audit_entries(
     )
 
 
-def _case_id(row) -> int:
-    """The case a source row belongs to: a case version's ``id``, otherwise ``case_id``."""
-    return row.case_id if hasattr(row, "case_id") else row.id
+def _case_id(row) -> int | None:
+    """The case a source row belongs to: a case version's ``id``, otherwise ``case_id``
+    (None for a phase: it belongs to the cycle)."""
+    if isinstance(row, InvestmentCase.history.model):
+        return row.id
+    return getattr(row, "case_id", None)
 
 
-def _field_changes(fields, previous, record, lookups) -> list[Change]:
-    changes = []
-    for model_field in fields:
-        old = getattr(previous, model_field.attname)
-        new = getattr(record, model_field.attname)
-        if old == new:
-            continue
+class _Nothing:
+    """The version before a creation: every field empty."""
+
+    def __getattr__(self, name):
+        return None
+
+
+def _named(lookups):
+    """A field's value, a relation named from the objects read once for the whole log."""
+
+    def value(model_field, record):
+        stored = getattr(record, model_field.attname)
         if model_field.is_relation:
-            # Named from the objects read once for the whole log, not row by row.
-            objects = lookups.get(model_field.related_model, {})
-            old, new = objects.get(old, old), objects.get(new, new)
-        changes.append(field_change(model_field, old, new))
-    return changes
+            return lookups.get(model_field.related_model, {}).get(stored, stored)
+        return stored
+
+    return value
 
 
-def _m2m_changes(previous, record, snapshots, lookups) -> list[Change]:
+def _m2m_changes(previous, record, snapshots, lookups) -> list[ChangeEntry]:
     changes = []
     for m2m_field in InvestmentCase._meta.many_to_many:
-        change = links_change(
+        changes += link_changes(
             m2m_field,
             snapshots[m2m_field.name][previous.history_id],
             snapshots[m2m_field.name][record.history_id],
             lookups.get(m2m_field.related_model, {}),
+            who=record.history_user,
+            when=record.history_date,
         )
-        if change is not None:
-            changes.append(change)
     return changes
 
 
-def _row_entry(record, case_meta, what: str, changes: list[Change]) -> AuditEntry:
+def _row_entry(record, case_meta, what: str, changes: list[ChangeEntry]) -> AuditEntry:
     department, title = case_meta(record.case_id)
     kind = {"+": ENTRY_CREATED, "-": ENTRY_DELETED}.get(record.history_type, ENTRY_CHANGED)
+    if getattr(record, "replaced_value", None) is not None:
+        kind = ENTRY_CHANGED
     return AuditEntry(
         when=record.history_date,
         user=record.history_user,
@@ -525,7 +681,10 @@ def _row_entry(record, case_meta, what: str, changes: list[Change]) -> AuditEntr
 
 def _before_after(record, name):
     """A row's value before and after one of its history records; None where it had none."""
-    if record.history_type == "+" or record.previous_value is None:
+    if record.history_type == "+":
+        # A creation that replaces a row deleted a moment before is a change of it.
+        return record.replaced_value, getattr(record, name)
+    if record.previous_value is None:
         return None, getattr(record, name)
     if record.history_type == "-":
         return getattr(record, name), None

@@ -16,15 +16,13 @@ for every model registered here, now and later:
   :class:`HistoryAdmin` and stays editable.
 """
 
-import logging
-
 from django.contrib import admin
 from django.contrib.admin.apps import AdminConfig
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
-
-security_log = logging.getLogger("kkdigital.security")
 
 
 def _refuse_history_revert(view):
@@ -32,8 +30,12 @@ def _refuse_history_revert(view):
 
     def history_form_view(request, *args, **kwargs):
         if request.method not in ("GET", "HEAD", "OPTIONS"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
+            raise PermissionDenied("history is never reverted in the admin")
+        try:
+            return view(request, *args, **kwargs)
+        except (ValueError, ValidationError):
+            # simple-history looks ids up unchecked: a malformed one is not found.
+            raise Http404 from None
 
     history_form_view.__name__ = view.__name__
     return history_form_view
@@ -72,6 +74,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        # simple-history looks the id up unchecked: "27/change" answered 500.
+        try:
+            self.model._meta.pk.to_python(unquote(object_id))
+        except ValidationError:
+            raise Http404 from None
+        return super().history_view(request, object_id, extra_context)
 
 
 class GovernedAdmin(HistoryAdmin):

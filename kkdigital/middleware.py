@@ -5,6 +5,8 @@ import time
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils import timezone
 
 security_log = logging.getLogger("kkdigital.security")
@@ -47,6 +49,13 @@ class RefusalLogMiddleware:
             log_refusal(request, response.status_code)
         return response
 
+    def process_exception(self, request, exception):
+        # The text a permission helper gave its PermissionDenied or Http404
+        # (e.g. "case=12 check=can_edit_case") becomes the line's reason.
+        if isinstance(exception, PermissionDenied | Http404) and exception.args:
+            request.refusal_reason = str(exception.args[0])[:200]
+        return None
+
 
 def log_refusal(request, status: int) -> None:
     user = getattr(request, "user", None)
@@ -58,9 +67,9 @@ def log_refusal(request, status: int) -> None:
     view = match.view_name if match else "-"
     obj = ",".join(f"{k}={v}" for k, v in sorted(match.kwargs.items())) if match else ""
     security_log.warning(
-        "refused %s user=%s method=%s path=%s view=%s object=%s time=%s",
+        "refused %s user=%s method=%s path=%s view=%s object=%s reason=%s time=%s",
         status, who, request.method, request.path, view, obj or "-",
-        timezone.now().isoformat(timespec="seconds"),
+        getattr(request, "refusal_reason", "-"), timezone.now().isoformat(timespec="seconds"),
     )
 
 

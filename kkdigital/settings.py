@@ -341,6 +341,9 @@ NO_STORE_PATH_PREFIXES = ("/sager/", "/proces/", "/admin/")
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "change"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
+# Limits of an admin import, checked before the file is parsed (kkdigital.imports).
+KK_IMPORT_MAX_BYTES = int(os.environ.get("KK_IMPORT_MAX_BYTES", str(1024 * 1024)))
+KK_IMPORT_MAX_ROWS = int(os.environ.get("KK_IMPORT_MAX_ROWS", "2000"))
 
 LOGGING = {
     "version": 1,

@@ -3,9 +3,9 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportMixin
 
 from kkdigital.admin import GovernedAdmin, HistoryAdmin
+from kkdigital.imports import SafeImportExportMixin
 
 from . import resources
 from .models import CaseEconomyLine, CasePrinciple, Department, InvestmentCase, Role, User
@@ -13,7 +13,7 @@ from .register import admin as register_admin  # noqa: F401 (registers the regis
 
 
 @admin.register(Department)
-class DepartmentAdmin(ImportExportMixin, HistoryAdmin):
+class DepartmentAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.DepartmentResource]
     list_display = ("name", "code", "note_prefix")
     list_filter = ("note_prefix",)

@@ -9,10 +9,12 @@ were added or removed are named. The callers read the history their own way
 (and keep their query counts); they describe what they find with these.
 """
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,6 +34,11 @@ class Change:
     label: str
     old: str
     new: str
+    long = False
+
+    @property
+    def full_text(self) -> str:
+        return str(self)
 
     def __str__(self):
         return _("%(field)s: %(old)s → %(new)s") % {
@@ -68,6 +75,8 @@ def describe_value(model_field, value) -> str:
         return empty()
     if isinstance(value, bool):
         return _("yes") if value else _("no")
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return date_format(value, "SHORT_DATE_FORMAT")
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     return str(value)
@@ -95,12 +104,21 @@ def amount_change(label: str, old: int | None, new: int | None) -> Change:
     )
 
 
-def economy_label(kind: str, year: int | None) -> str:
-    """An economy line as the reader knows it: "Investering 2027", "Gevinster, varig"."""
+def economy_label(kind: str, year: int | None, area: str | None = None) -> str:
+    """An economy line as the reader knows it: "Investering 2027", "Gevinster, varig",
+    "Investering 2027 (anlæg)" (a capital line; service is the default and unnamed)."""
     label = str(EconomyKind(kind).label) if kind in EconomyKind.values else kind
     if year is None:
-        return _("%(kind)s, permanent") % {"kind": label}
-    return f"{label} {year}"
+        label = _("%(kind)s, permanent") % {"kind": label}
+    else:
+        label = f"{label} {year}"
+    if area == CAPITAL:
+        label = _("%(line)s (capital)") % {"line": label}
+    return label
+
+
+# The styringsområde of a capital (anlæg) economy line.
+CAPITAL = "anlaeg"
 
 
 def state_label(value: str) -> str:

@@ -8,7 +8,9 @@ agree. The table is built from lines (``CaseEconomyLine`` rows or plain
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .models import EconomyKind
+from django.utils.translation import gettext as _
+
+from .models import ANLAEG_KINDS, EconomyKind, Styringsomraade
 
 # The order of the rows: costs first, then the gains that pay them back.
 KINDS = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER, EconomyKind.GAIN)
@@ -16,13 +18,42 @@ KINDS = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER, Ec
 PERMANENT = "varig"
 
 
-def cell_name(kind, year: int | None) -> str:
-    """The name of a kind's cell in a year (None: the permanent effect): "investment_2027".
+# The rows of the table as KK's proposal tables show them: investment and one-off
+# re-tendering split into service (drift) and anlæg; operating and gains are service.
+ROWS = tuple(
+    (kind, area)
+    for kind in KINDS
+    for area in (
+        (Styringsomraade.SERVICE, Styringsomraade.ANLAEG)
+        if kind in ANLAEG_KINDS
+        else (Styringsomraade.SERVICE,)
+    )
+)
+
+
+def cell_name(kind, year: int | None, area: str = Styringsomraade.SERVICE) -> str:
+    """The name of a row's cell in a year (None: the permanent effect):
+    "investment_2027" (service), "investment-anlaeg_2027".
 
     The case form's cells have these names, and a service that refuses one
     amount names the cell it refused, so the message lands next to it.
     """
-    return f"{kind}_{year if year is not None else PERMANENT}"
+    return f"{row_key(kind, area)}_{year if year is not None else PERMANENT}"
+
+
+def row_key(kind, area: str = Styringsomraade.SERVICE) -> str:
+    """A row's key in the page's markup: "investment", "investment-anlaeg"."""
+    return str(kind) if area == Styringsomraade.SERVICE else f"{kind}-{area}"
+
+
+def row_label(kind, area: str) -> str:
+    """"Investering – service", "Investering – anlæg", or the kind's own name."""
+    label = str(EconomyKind(kind).label)
+    if kind not in ANLAEG_KINDS:
+        return label
+    if area == Styringsomraade.ANLAEG:
+        return _("%(kind)s – capital (anlæg)") % {"kind": label}
+    return _("%(kind)s – service") % {"kind": label}
 
 
 @dataclass(frozen=True)
@@ -33,6 +64,7 @@ class EconomyRow:
     label: str
     cells: tuple[int | None, ...]
     total: int  # the sum over the years; the permanent effect is a yearly level, not added
+    area: str = Styringsomraade.SERVICE
 
     @property
     def is_gain(self) -> bool:
@@ -55,13 +87,18 @@ class EconomyTable:
     ):
         self.price_year = price_year
         self._amounts: dict[tuple[str, int | None], int] = {}
+        self._by_area: dict[tuple[str, int | None, str], int] = {}
         for line in lines:
             if isinstance(line, tuple):
-                kind, year, amount = line
+                kind, year, amount = line[:3]
+                area = line[3] if len(line) > 3 else Styringsomraade.SERVICE
             else:
                 kind, year, amount = line.kind, line.year, line.amount
+                area = getattr(line, "styringsomraade", Styringsomraade.SERVICE)
             key = (str(kind), year)
             self._amounts[key] = self._amounts.get(key, 0) + int(amount)
+            area_key = (str(kind), year, str(area))
+            self._by_area[area_key] = self._by_area.get(area_key, 0) + int(amount)
         # A line outside the cycle's years (a case carried over) still shows.
         extra = {year for _kind, year in self._amounts if year is not None}
         self.years: list[int] = sorted(set(years) | extra)
@@ -76,19 +113,29 @@ class EconomyTable:
         """The stored amount of a kind in a year (``None`` = permanent), or None if empty."""
         return self._amounts.get((str(kind), year))
 
-    def row_total(self, kind: str) -> int:
-        return sum(self._amounts.get((str(kind), year), 0) for year in self.years)
+    def area_amount(self, kind: str, year: int | None, area: str) -> int | None:
+        """The amount of one styringsområde of a kind in a year, or None if empty."""
+        return self._by_area.get((str(kind), year, str(area)))
+
+    def row_total(self, kind: str, area: str | None = None) -> int:
+        """A kind's total over the years (of one styringsområde when ``area`` is given)."""
+        if area is None:
+            return sum(self._amounts.get((str(kind), year), 0) for year in self.years)
+        return sum(self._by_area.get((str(kind), year, str(area)), 0) for year in self.years)
 
     @property
     def rows(self) -> list[EconomyRow]:
+        """The rows as KK's tables show them: investment and re-tendering split into
+        service and anlæg."""
         return [
             EconomyRow(
                 kind=kind,
-                label=str(kind.label),
-                cells=tuple(self.amount(kind, column) for column in self.columns),
-                total=self.row_total(kind),
+                label=row_label(kind, area),
+                cells=tuple(self.area_amount(kind, column, area) for column in self.columns),
+                total=self.row_total(kind, area),
+                area=area,
             )
-            for kind in KINDS
+            for kind, area in ROWS
         ]
 
     def column_total(self, year: int | None) -> int:

@@ -11,8 +11,15 @@ from django.utils.translation import gettext_lazy as _
 from kkdigital.lib.money import AmountError, format_number, parse_amount
 from strategy.models import Potential, Principle, Theme
 
-from .economy import KINDS, PERMANENT, cell_name
-from .models import ECONOMY_LINE_CEILING, Department, EconomyKind, InvestmentCase, ceiling_message
+from .economy import PERMANENT, ROWS, cell_name, row_key, row_label
+from .models import (
+    ECONOMY_LINE_CEILING,
+    Department,
+    EconomyKind,
+    InvestmentCase,
+    Styringsomraade,
+    ceiling_message,
+)
 from .services import CASE_FORM_FIELDS, CaseData
 
 # The sections of the case form, in order: (slug used in ?sektion= and anchors, heading).
@@ -203,15 +210,15 @@ class EconomyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.years = list(years)
         self.columns: list[int | None] = [*self.years, None]
-        for kind in KINDS:
+        for kind, area in ROWS:
             for year in self.columns:
                 initial = ""
                 if table is not None:
-                    amount = table.amount(kind, year)
+                    amount = table.area_amount(kind, year, area)
                     if amount is not None:
                         initial = format_number(abs(amount))
-                self.fields[self.cell_name(kind, year)] = forms.CharField(
-                    label=self.cell_label(kind, year),
+                self.fields[self.cell_name(kind, year, area)] = forms.CharField(
+                    label=self.cell_label(kind, year, area),
                     required=False,
                     initial=initial,
                     widget=forms.TextInput(
@@ -220,19 +227,20 @@ class EconomyForm(forms.Form):
                             "autocomplete": "off",
                             "class": "form-input economy-cell",
                             "data-kind": kind.value,
+                            "data-row": row_key(kind, area),
                             "data-year": str(year) if year is not None else PERMANENT,
                         }
                     ),
                 )
 
     @staticmethod
-    def cell_name(kind, year) -> str:
-        return cell_name(kind, year)
+    def cell_name(kind, year, area=Styringsomraade.SERVICE) -> str:
+        return cell_name(kind, year, area)
 
     @staticmethod
-    def cell_label(kind, year) -> str:
+    def cell_label(kind, year, area=Styringsomraade.SERVICE) -> str:
         when = str(year) if year is not None else str(_("permanent effect"))
-        return f"{EconomyKind(kind).label}, {when}"
+        return f"{row_label(kind, area)}, {when}"
 
     def clean(self):
         cleaned = super().clean()
@@ -251,35 +259,47 @@ class EconomyForm(forms.Form):
                 self.add_error(name, ceiling_message())
         return cleaned
 
-    def amounts(self) -> dict[tuple[str, int | None], int | None]:
-        """``(kind, year)`` → kroner as stored (gains negative); None for an empty cell."""
+    def amounts(self) -> dict[tuple, int | None]:
+        """``(kind, year, styringsområde)`` → kroner as stored (gains negative); None
+        for an empty cell."""
         result = {}
-        for kind in KINDS:
+        for kind, area in ROWS:
             for year in self.columns:
-                amount = parse_amount(self.cleaned_data.get(self.cell_name(kind, year), ""))
+                amount = parse_amount(
+                    self.cleaned_data.get(self.cell_name(kind, year, area), "")
+                )
                 if amount is not None and kind == EconomyKind.GAIN:
                     amount = -amount
-                result[(kind.value, year)] = amount
+                result[(kind.value, year, area.value)] = amount
         return result
 
     def rows(self):
-        """(kind, label, [bound cells]) for the template, in the papers' order."""
+        """(kind, styringsområde, label, [bound cells]) for the template, in the papers'
+        order."""
         return [
-            (kind, kind.label, [self[self.cell_name(kind, year)] for year in self.columns])
-            for kind in KINDS
+            (
+                kind,
+                area,
+                row_label(kind, area),
+                [self[self.cell_name(kind, year, area)] for year in self.columns],
+            )
+            for kind, area in ROWS
         ]
 
-    def typed_amounts(self) -> dict[tuple[str, int | None], int]:
-        """What is in the cells now, parsed where possible: for the totals on the page."""
+    def typed_amounts(self) -> dict[tuple, int]:
+        """What is in the cells now, parsed where possible: for the totals on the page.
+        Keys are ``(kind, year, styringsområde)``."""
         result = {}
-        for kind in KINDS:
+        for kind, area in ROWS:
             for year in self.columns:
-                raw = self[self.cell_name(kind, year)].value()
+                raw = self[self.cell_name(kind, year, area)].value()
                 try:
                     amount = parse_amount(raw or "")
                 except AmountError:
                     continue
                 if amount is None or amount < 0:
                     continue
-                result[(kind.value, year)] = -amount if kind == EconomyKind.GAIN else amount
+                result[(kind.value, year, area.value)] = (
+                    -amount if kind == EconomyKind.GAIN else amount
+                )
         return result

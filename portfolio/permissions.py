@@ -61,7 +61,8 @@ def get_case_for(
     ``check`` is a permission function such as ``can_edit_case`` or, from
     governance, ``can_assess_case``. A case the user may not even read answers
     404, so that its existence does not leak; a readable case the check refuses
-    answers 403. Both are logged with user, object, check and time.
+    answers 403. Both are logged (by the refusal middleware) with user, object,
+    check and time.
     """
     if not callable(check):
         raise TypeError("get_case_for takes a permission function, not an action name.")
@@ -70,10 +71,10 @@ def get_case_for(
     case = base.filter(pk__in=InvestmentCase.objects.visible_to(user).values("pk")).filter(
         pk=pk
     ).first()
+    # The refusal is logged by kkdigital.middleware.RefusalLogMiddleware, with
+    # the exception's text as the reason.
     if case is None:
-        security_log.warning("refused 404 user=%s case=%s check=%s", user.pk, pk, name)
-        raise Http404("No such case.")
+        raise Http404(f"case={pk} check={name}")
     if not check(user, case):
-        security_log.warning("refused 403 user=%s case=%s check=%s", user.pk, pk, name)
-        raise PermissionDenied
+        raise PermissionDenied(f"case={pk} check={name}")
     return case

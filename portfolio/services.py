@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from strategy.models import Potential, Principle, Theme
 
+from . import history
 from .changes import (
     Change,
     amount_change,
@@ -29,6 +30,7 @@ from .changes import (
     links_change,
 )
 from .economy import cell_name
+from .history import CaseSnapshot
 from .models import (
     CaseEconomyLine,
     CasePrinciple,
@@ -190,7 +192,10 @@ def _write_case(case: InvestmentCase, *, actor, data: CaseData, reason: str) -> 
         if name not in CASE_FORM_FIELDS:
             raise ValueError(f"{name} is not a case form field")
         setattr(case, name, value)
-    case.full_clean()
+    # The form token's uniqueness is left to the index: a repeat that checks
+    # while the first request commits must reach case_create's IntegrityError
+    # branch (and get the first case), not a validation error.
+    case.full_clean(exclude=["form_token"])
     case._history_user = actor
     case._change_reason = reason
     # One save is one version: simple-history would write a record for the row
@@ -257,7 +262,7 @@ def _write_economy_line(case, kind, year, amount, actor, reason, area=None) -> N
     elif line.amount == amount:
         return
     line.amount = amount
-    cell = cell_name(kind, year)
+    cell = cell_name(kind, year, area)
     try:
         line.full_clean()
     except ValidationError as error:
@@ -311,81 +316,21 @@ def case_note_code_assign(*, actor, case: InvestmentCase) -> str:
 # --- What changed between two versions -------------------------------------------------
 
 
-@dataclass
-class CaseSnapshot:
-    """A case as it stood at one version: its fields, links and economy."""
-
-    fields: dict
-    m2m: dict[str, set[int]]
-    principles: dict[int, str]
-    economy: dict[EconomyKey, int]
-
-
 def current_snapshot(case: InvestmentCase) -> CaseSnapshot:
-    return CaseSnapshot(
-        fields={name: getattr(case, name) for name in CASE_FORM_FIELDS},
-        m2m={
-            name: set(getattr(case, name).values_list("pk", flat=True))
-            for name in CASE_M2M_FIELDS
-        },
-        principles=dict(case.principle_links.values_list("principle_id", "justification")),
-        economy={(line.kind, line.year): line.amount for line in case.economy_lines.all()},
-    )
+    return history.current_snapshot(case, CASE_FORM_FIELDS, CASE_M2M_FIELDS)
 
 
 def case_snapshot(case: InvestmentCase, version: int) -> CaseSnapshot | None:
-    """The case as it was saved at ``version``, read back from its history.
-
-    The last history record of that version holds its fields and many-to-many
-    links; the economy lines and principles are those written before the
-    first record of the next version. None if the history does not reach back.
-    """
-    records = case.history.filter(version=version).order_by("-history_date", "-history_id")
-    record = records.first()
-    if record is None:
-        return None
-    following = (
-        case.history.filter(version__gt=version).order_by("history_date", "history_id").first()
-    )
-    boundary = following.history_date if following else None
-
-    def rows_before(model):
-        history = model.history.filter(case_id=case.pk)
-        if boundary is not None:
-            history = history.filter(history_date__lt=boundary)
-        latest = {}
-        for row in history.order_by("history_date", "history_id"):
-            latest[row.id] = row
-        return [row for row in latest.values() if row.history_type != "-"]
-
-    related_name = {
-        "participating_departments": "department_id",
-        "themes": "theme_id",
-        "potentials": "potential_id",
-    }
-    return CaseSnapshot(
-        fields={name: getattr(record, name) for name in CASE_FORM_FIELDS},
-        m2m={
-            name: set(getattr(record, name).values_list(column, flat=True))
-            for name, column in related_name.items()
-        },
-        principles={
-            row.principle_id: row.justification for row in rows_before(CasePrinciple)
-        },
-        economy={(row.kind, row.year): row.amount for row in rows_before(CaseEconomyLine)},
-    )
+    """The case as it was saved at ``version``, read back from its history (None if the
+    history does not reach back)."""
+    return history.case_snapshot(case, version, CASE_FORM_FIELDS)
 
 
 def case_conflict(case: InvestmentCase, expected_version: int) -> CaseConflict:
     """Describe what was saved to ``case`` since ``expected_version``, and by whom."""
-    later = case.history.filter(version__gt=expected_version).select_related("history_user")
-    people: list[str] = []
-    changed_at = None
-    for record in later.order_by("history_date"):
-        name = str(record.history_user) if record.history_user else _("someone")
-        if name not in people:
-            people.append(name)
-        changed_at = record.history_date
+    people, changed_at = history.saved_since(case, expected_version)
+    people = [str(person) if person else _("someone") for person in people]
+    people = list(dict.fromkeys(people))
     before = case_snapshot(case, expected_version)
     changes = describe_changes(before, current_snapshot(case)) if before else []
     return CaseConflict(
@@ -432,14 +377,18 @@ def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
             )
     kind_order = {kind.value: index for index, kind in enumerate(EconomyKind)}
     keys = set(before.economy) | set(after.economy)
-    for kind, year in sorted(
-        keys, key=lambda k: (kind_order.get(k[0], 9), k[1] is None, k[1] or 0)
+    for key in sorted(
+        keys, key=lambda k: (kind_order.get(k[0], 9), k[1] is None, k[1] or 0, len(k))
     ):
-        old, new = before.economy.get((kind, year)), after.economy.get((kind, year))
+        kind, year = key[0], key[1]
+        old, new = before.economy.get(key), after.economy.get(key)
         if old != new:
+            label = economy_label(kind, year)
+            if len(key) == 3:
+                label = _("%(line)s (capital)") % {"line": label}
             changes.append(
                 amount_change(
-                    economy_label(kind, year),
+                    label,
                     abs(old) if old is not None else None,
                     abs(new) if new is not None else None,
                 )

@@ -1,7 +1,7 @@
 from django.contrib import admin
-from import_export.admin import ImportExportMixin
 
 from kkdigital.admin import HistoryAdmin
+from kkdigital.imports import SafeImportExportMixin
 
 from . import resources
 from .models import (
@@ -30,7 +30,7 @@ class ThemeGoalInline(admin.TabularInline):
 
 
 @admin.register(Strategy)
-class StrategyAdmin(ImportExportMixin, HistoryAdmin):
+class StrategyAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.StrategyResource]
     list_display = ("name", "version", "starts_year", "ends_year", "approved_on")
     list_filter = ("starts_year",)
@@ -39,7 +39,7 @@ class StrategyAdmin(ImportExportMixin, HistoryAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(ImportExportMixin, HistoryAdmin):
+class ThemeAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ThemeResource]
     list_display = ("number", "name", "strategy")
     list_filter = ("strategy",)
@@ -48,14 +48,14 @@ class ThemeAdmin(ImportExportMixin, HistoryAdmin):
 
 
 @admin.register(ThemeGoal)
-class ThemeGoalAdmin(ImportExportMixin, HistoryAdmin):
+class ThemeGoalAdmin(SafeImportExportMixin, HistoryAdmin):
     resource_classes = [resources.ThemeGoalResource]
     list_display = ("__str__", "theme", "order")
     list_filter = ("theme__strategy", "theme")
     search_fields = ("text",)
 
 
-class FrameElementAdmin(ImportExportMixin, HistoryAdmin):
+class FrameElementAdmin(SafeImportExportMixin, HistoryAdmin):
     list_display = ("number", "name")
     list_filter = ("number",)
     search_fields = ("name", "description")

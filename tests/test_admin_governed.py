@@ -263,3 +263,12 @@ def test_master_data_stays_editable(client, rows, secretariat, department):
     response = client.post(url(Department, "change", department.pk), data)
     assert response.status_code == 302, response.content.decode()[:2000]
     assert Department.objects.get(pk=department.pk).name.endswith("(BIF)")
+
+
+@pytest.mark.parametrize("model", HISTORY_MODELS, ids=lambda m: m._meta.label)
+def test_a_malformed_id_on_a_history_page_is_not_found(client, rows, secretariat, model):
+    client.force_login(secretariat)
+    obj = model._default_manager.first()
+    base = url(model, "history", obj.pk)
+    assert client.get(base.replace("/history/", "/change/history/")).status_code == 404
+    assert client.get(base + "abc/").status_code == 404

@@ -122,3 +122,51 @@ def test_the_export_matches_the_overview(client, money, secretariat, department,
     row = next(r for r in channel_year_totals(cycle) if r.year == 2027
                and r.channel.kind == ChannelKind.FRAME)
     assert row.granted == 300_000
+
+
+@pytest.fixture
+def loan(money, cycle, department, secretariat):
+    from financing.models import LoanTerms
+    from portfolio.models import EconomyKind
+
+    from .factories import CaseEconomyLineFactory
+
+    LoanTerms.objects.create(cycle=cycle, term_years=3, rate=2)
+    case = InvestmentCaseFactory(department=department, cycle=cycle, state=CaseState.FORWARDED)
+    CaseEconomyLineFactory(case=case, kind=EconomyKind.RETENDER, amount=1_000_000)
+    services.allocation_grant_set(actor=secretariat, case=case, channel=money[ChannelKind.LOAN],
+                                  amounts={2027: 1_000_000})
+    return services.loan_create_from_grant(actor=secretariat, case=case)
+
+
+def test_the_ledger_shows_paid_out_repaid_interest_and_outstanding(client, loan, staff):
+    client.force_login(staff)
+    page = client.get(reverse("financing:loan-ledger", args=[loan.department.code]))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "1.000.000" in body and "326.755" in body and "673.245" in body
+
+
+def test_another_department_cannot_read_the_ledger(client, loan, outsider):
+    client.force_login(outsider)
+    url = reverse("financing:loan-ledger", args=[loan.department.code])
+    assert client.get(url).status_code == 403
+
+
+def test_the_secretariat_moves_an_instalment_with_a_reason(client, loan, secretariat, staff):
+    url = reverse("financing:loan-move", args=[loan.pk])
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+    client.force_login(secretariat)
+    refused = client.post(url, {"from_year": 2029, "to_year": 2030, "reason": "ØU"})
+    assert refused.status_code == 200
+    assert "Vælg et senere år uden afdrag." in refused.content.decode()
+    response = client.post(url, {"from_year": 2029, "to_year": 2031, "reason": "ØU 12/5"})
+    assert response.status_code == 302
+    assert loan.instalments.get(year=2031).moved_from_year == 2029
+
+
+def test_the_case_page_shows_the_loan_schedule(client, loan, secretariat):
+    client.force_login(secretariat)
+    body = client.get(loan.case.get_absolute_url()).content.decode()
+    assert "Afdragsplan" in body and "339.955" in body

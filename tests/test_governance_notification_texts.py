@@ -2,13 +2,22 @@
 the request was made in; the app shows a short message linking to the case, the
 e-mail keeps the greeting and the full address built from KK_SITE_URL."""
 
+import pytest
 from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
 
 from governance.models import Notification
 from portfolio.models import InvestmentCase
 
 from .governance_helpers import complete_case, open_phases
+
+
+@pytest.fixture(autouse=True)
+def _site_language_afterwards():
+    # A request in English leaves English active in this thread: restore Danish.
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def submit_in_english(client, case, it_lead):

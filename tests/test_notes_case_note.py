@@ -49,6 +49,7 @@ def test_the_note_holds_code_title_anchoring_and_the_economy_of_the_database(cli
         "1.000 kr., 2027 p/l", "Samlede implementeringsomkostninger",
         "Samlet økonomisk påvirkning", "Varig", "Risiko", "Deltagende forvaltninger",
         "Sundheds- og Omsorgsforvaltningen", "Mette Holm", "Side 1 af",
+        "Planversion: Arbejdsversion (ikke frosset)",
     ):
         assert words in text, words
     lines = list(case.economy_lines.all())

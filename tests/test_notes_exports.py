@@ -209,3 +209,33 @@ def test_the_exports_page_runs_a_fixed_number_of_queries(
         ExportJob.objects.create(kind=ExportKind.PLAN_PDF, cycle=cycle, created_by=secretariat)
     with django_assert_max_num_queries(13):
         client.get(url)
+
+
+def test_the_export_task_is_acknowledged_late_and_limited_below_the_visibility_timeout(
+    settings,
+):
+    from governance.exports.tasks import run_export
+
+    assert run_export.acks_late and run_export.reject_on_worker_lost
+    assert run_export.soft_time_limit == settings.EXPORT_SOFT_TIME_LIMIT
+    assert run_export.time_limit == settings.EXPORT_TIME_LIMIT
+    assert run_export.soft_time_limit < run_export.time_limit
+    visibility = celery_app.conf.broker_transport_options["visibility_timeout"]
+    assert visibility > run_export.time_limit
+    assert "sweep-exports" in settings.CELERY_BEAT_SCHEDULE
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_that_runs_too_long_is_marked_failed_with_a_reason(
+    secretariat, cycle, plan_cases, monkeypatch
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    def too_slow(job):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr(services, "render_job", too_slow)
+    job = services.export_start(actor=secretariat, kind=ExportKind.PLAN_PDF, cycle=cycle)
+    job.refresh_from_db()
+    assert job.state == ExportState.FAILED
+    assert "tog længere tid end tilladt" in job.error

@@ -111,3 +111,16 @@ def test_spreadsheets_need_a_login(client, department, cycle):
                 reverse("governance:sheet-plan", args=[2027, "xlsx"]),
                 reverse("governance:sheet-department-plan", args=[department.code, 2027, "csv"])):
         assert client.get(url).status_code == 302
+
+
+@pytest.mark.django_db
+def test_the_financing_overview_comes_from_the_money_app(client, secretariat, staff, cycle,
+                                                        cases):
+    client.force_login(secretariat)
+    page = client.get(reverse("governance:export-list") + f"?cycle={cycle.pk}").content.decode()
+    assert reverse("governance:sheet-financing", args=[2027, "xlsx"]) in page
+    sheet = xlsx(client.get(reverse("governance:sheet-financing", args=[2027, "xlsx"])))
+    assert [c.value for c in sheet[2]][:3] == ["Finansieringsvej", "År", "Ramme (kr.)"]
+    client.force_login(staff)
+    assert client.get(reverse("governance:sheet-financing", args=[2027, "csv"])
+                      ).status_code == 403

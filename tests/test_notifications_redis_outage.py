@@ -210,11 +210,17 @@ def test_a_redis_outage_neither_stalls_the_request_nor_loses_the_mail(
         open_phases(cycle, "intake")
         case = complete_case(department=department, cycle=cycle, created_by=it_lead)
         client.force_login(it_lead)
+        # A running web process has served pages and talked to the broker before:
+        # load the URLs and the transport, so that only the submit is timed.
+        assert client.get(case.get_absolute_url()).status_code == 200
+        with celery_app.connection_for_write() as warm:
+            warm.ensure_connection(max_retries=1)
 
         redis.stop()
         started = time.monotonic()
         response = client.post(reverse("governance:case-action", args=[case.pk, "submit"]))
         elapsed = time.monotonic() - started
+        print(f"submit with Redis down: {elapsed:.2f} s")
         assert response.status_code == 302
         assert elapsed < 2, f"the request took {elapsed:.1f} s with Redis down"
         assert InvestmentCase.objects.get(pk=case.pk).state == CaseState.SUBMITTED

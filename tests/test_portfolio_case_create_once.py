@@ -1,10 +1,13 @@
 """The new-case form carries a one-time token: posting it twice creates one case."""
 
+import os
 import re
+import threading
 import uuid
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.urls import reverse
 
 from portfolio import services
@@ -80,3 +83,38 @@ def test_two_requests_at_the_same_moment_create_one_case(staff, cycle, monkeypat
                          form_token=token)
     assert second.pk == first.pk
     assert InvestmentCase.objects.count() == 1
+
+
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+    reason="needs concurrent connections (PostgreSQL)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_posts_of_one_form_create_one_case(department, cycle):
+    from .factories import UserFactory
+
+    staff = UserFactory(username="bif-samtidig", department=department,
+                        roles=["department_staff"])
+    token = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def create():
+        try:
+            barrier.wait(timeout=10)
+            results.append(case_create(actor=staff, cycle=cycle,
+                                       data=CaseData(fields={"title": "Samtidig"}),
+                                       form_token=token).pk)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=create) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    assert len(results) == 2 and results[0] == results[1]
+    assert InvestmentCase.objects.filter(form_token=token).count() == 1

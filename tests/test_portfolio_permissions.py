@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from governance.permissions import can_transition
 from portfolio import permissions
@@ -102,10 +103,15 @@ def test_get_case_for_answers_403_to_reader_without_right(draft, staff, director
         permissions.get_case_for(staff, draft.pk, permissions.can_edit_case)
 
 
-def test_refusals_are_logged(draft, outsider, caplog):
+def test_refusals_are_logged(client, draft, outsider, caplog):
+    # One place logs every refusal (kkdigital.middleware.RefusalLogMiddleware);
+    # the helper's exception names the case and the check.
     with pytest.raises(Http404):
         permissions.get_case_for(outsider, draft.pk, permissions.can_edit_case)
-    assert f"user={outsider.pk} case={draft.pk} check=can_edit_case" in caplog.text
+    client.force_login(outsider)
+    assert client.get(reverse("portfolio:case-edit", args=[draft.pk])).status_code == 404
+    assert f"user={outsider.pk}:{outsider.username} " in caplog.text
+    assert f"reason=case={draft.pk} check=can_edit_case" in caplog.text
 
 
 def test_get_case_for_takes_a_check_function_not_an_action_name(draft, staff):

@@ -3,6 +3,8 @@
 import datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from portfolio.register.rules import add_months, decision_date, end_date
 
@@ -60,3 +62,30 @@ def test_add_months_crosses_years_both_ways():
     assert add_months(D(2027, 1, 31), -1) == D(2026, 12, 31)
     assert add_months(D(2026, 11, 30), 3) == D(2027, 2, 28)
     assert add_months(D(2026, 1, 1), -24) == D(2024, 1, 1)
+
+days = st.dates(min_value=D(2000, 1, 1), max_value=D(2090, 12, 31))
+months = st.integers(min_value=0, max_value=120)
+
+
+@given(day=days, back=months)
+def test_moving_back_and_forth_never_passes_the_start_and_keeps_the_month(day, back):
+    there = add_months(day, -back)
+    again = add_months(there, back)
+    assert (again.year, again.month) == (day.year, day.month)
+    assert again <= day
+    assert (day.year * 12 + day.month) - (there.year * 12 + there.month) == back
+
+
+@given(valid_to=days, irrevocable=st.none() | days, notice=st.none() | months,
+       lead=months, more=st.integers(min_value=1, max_value=24))
+def test_a_longer_lead_time_or_notice_never_gives_a_later_decision_date(
+    valid_to, irrevocable, notice, lead, more
+):
+    base = decision_date(valid_to=valid_to, irrevocable_until=irrevocable,
+                         notice_months=notice, lead_months=lead)
+    longer_lead = decision_date(valid_to=valid_to, irrevocable_until=irrevocable,
+                                notice_months=notice, lead_months=lead + more)
+    longer_notice = decision_date(valid_to=valid_to, irrevocable_until=irrevocable,
+                                  notice_months=(notice or 0) + more, lead_months=lead)
+    assert longer_lead <= base and longer_notice <= base
+    assert base <= end_date(valid_to, irrevocable)

@@ -6,9 +6,9 @@ import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django.utils import timezone, translation
 
-from governance import demo_data
 from governance.models import (
     Assessment,
     BudgetCycle,
@@ -16,11 +16,14 @@ from governance.models import (
     CommitteeMeeting,
     Decision,
     DecisionOutcome,
+    Phase,
     PhaseKind,
     PrioritisationRound,
     Recommendation,
 )
 from governance.services.cycles import phase_schedule_problems
+from governance.workflow import table
+from kkdigital.demo import data as demo_data
 from portfolio.models import CaseState, Department, InvestmentCase, Role, User
 from strategy.models import Ambition, Potential, Principle, Strategy
 
@@ -70,10 +73,22 @@ def test_it_runs_with_debug_off_when_forced(fast_hashing, settings):
     assert InvestmentCase.objects.exists()
 
 
+@pytest.fixture(scope="module")
+def _seeded_once(django_db_setup, django_db_blocker):
+    """The demo, seeded once for the tests of this file (a seed takes seconds), and
+    removed after them; each test's own changes are rolled back as usual."""
+    with django_db_blocker.unblock():
+        with override_settings(
+            DEBUG=True, PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+        ):
+            call_command("seed_demo", verbosity=0)
+        yield
+        call_command("flush", interactive=False, verbosity=0)
+
+
 @pytest.fixture
-def seeded(db, fast_hashing, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", verbosity=0)
+def seeded(_seeded_once, db):
+    return None
 
 
 def test_the_strategy_has_six_themes_each_with_goals(seeded):
@@ -138,22 +153,41 @@ def test_the_demo_phases_are_a_schedule_the_secretariat_can_save(today):
     intake_starts, intake_ends = dates[PhaseKind.INTAKE]
     assert intake_starts <= today <= intake_ends
     assert [kind for kind, _starts, _ends in windows] == [
-        kind for kind, _start, _end in demo_data.DEMO_PHASE_OFFSETS
+        *(kind for kind, _start, _end in demo_data.DEMO_PHASE_OFFSETS),
+        PhaseKind.FOLLOW_UP_MAY,
+        PhaseKind.FOLLOW_UP_NOVEMBER,
     ]
+    # The follow-ups are in the months they are named after, in the budget year.
+    assert dates[PhaseKind.FOLLOW_UP_MAY] == (datetime.date(2027, 5, 1), datetime.date(2027, 5, 31))
+    assert dates[PhaseKind.FOLLOW_UP_NOVEMBER] == (
+        datetime.date(2027, 11, 1), datetime.date(2027, 11, 30)
+    )
     for (_kind, _starts, ends), (_later, starts, _ends) in zip(windows, windows[1:], strict=False):
         assert ends < starts
 
 
-def test_the_directors_have_assessed_the_qualified_cases_but_not_published(seeded):
-    # A case qualified in the demo is then the only one left to assess before publishing.
+def test_the_prioritisation_was_published_and_the_cases_qualified_since_await_scores(seeded):
+    publication = PrioritisationRound.objects.get(cycle__budget_year=2027)
+    assert publication.published_by.username == "anne.jeppesen"
+    assert publication.published_at < timezone.now()
+    past = InvestmentCase.objects.filter(
+        state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED, CaseState.FORWARDED,
+                   *DECIDED_STATES)
+    )
+    for case in past:
+        assert case.assessment.assessed_by.username == "birgitte.hansen"
+        assert case.assessment.history.earliest().history_date < publication.published_at
+        published = case.transitions.get(
+            to_state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED)
+        )
+        assert published.created_at == publication.published_at
+    # Qualified after the publication: not scored yet (a supplementary round).
     qualified = InvestmentCase.objects.filter(state=CaseState.QUALIFIED)
-    assert qualified.exists()
-    assessed = Assessment.objects.filter(case__in=qualified).exclude(recommendation="")
-    assert assessed.count() == qualified.count()
-    assert {a.assessed_by.username for a in assessed} == {"birgitte.hansen"}
-    assert not PrioritisationRound.objects.exists()
-    staff = User.objects.get(username="mette.holm")
-    assert not Assessment.objects.visible_to(staff).exists()
+    assert qualified.count() == 3
+    assert not Assessment.objects.filter(case__in=qualified).exists()
+    for case in qualified:
+        step = case.transitions.get(to_state=CaseState.QUALIFIED)
+        assert step.created_at > publication.published_at
 
 
 def test_a_seeded_case_got_its_economy_and_principles_when_it_was_written(seeded):
@@ -284,7 +318,7 @@ def test_the_forwarded_cases_await_the_meeting_in_the_budget_negotiations(seeded
     assert not Decision.objects.exclude(case__state__in=DECIDED_STATES).exists()
 
 
-def test_the_cases_the_directors_prioritised_have_their_unpublished_assessment(seeded):
+def test_the_cases_the_directors_prioritised_have_their_published_assessment(seeded):
     past_qualification = InvestmentCase.objects.filter(
         state__in=(CaseState.PRIORITISED, CaseState.NOT_RECOMMENDED, CaseState.FORWARDED,
                    *DECIDED_STATES)
@@ -300,4 +334,116 @@ def test_the_cases_the_directors_prioritised_have_their_unpublished_assessment(s
             else Recommendation.PRIORITISE
         )
         assert case.assessment.recommendation == expected
-    assert not PrioritisationRound.objects.exists()
+    assert PrioritisationRound.objects.count() == 1
+    # Published: a department reads the assessments of the cases it may read.
+    staff = User.objects.get(username="mette.holm")
+    visible = Assessment.objects.visible_to(staff)
+    assert visible.filter(case__department__code="BIF").exists()
+    assert not visible.exclude(case__in=InvestmentCase.objects.visible_to(staff)).exists()
+
+
+# --- a history the rules could have produced ---------------------------------------------
+
+def phases_open_at(cycle, moment) -> set[str]:
+    """The phases of ``cycle`` open at ``moment``, as they were dated then (their history)."""
+    day = timezone.localdate(moment)
+    return {
+        phase.kind
+        for phase in Phase.history.as_of(moment).filter(cycle_id=cycle.pk)
+        if phase.starts_on <= day <= phase.ends_on
+    }
+
+
+def test_every_seeded_transition_is_allowed_by_the_workflow_table(seeded):
+    """Each step of the demo is a row of the table, taken by someone the row lets take
+    it, inside one of the row's phases as the phases were dated at that moment (no
+    reason for acting outside a phase)."""
+    transitions = CaseTransition.objects.select_related(
+        "case__cycle", "case__department", "actor"
+    )
+    assert transitions.count() >= 60
+    for step in transitions:
+        case = step.case
+        row = table.row_for(step.from_state, step.to_state)
+        assert row is not None, step
+        assert step.phase_override_reason == "", step
+        as_it_was = InvestmentCase(
+            pk=case.pk, state=step.from_state, cycle=case.cycle, department=case.department
+        )
+        assert row.who(step.actor, as_it_was), (case.title, step, step.actor)
+        if row.phases:
+            assert phases_open_at(case.cycle, step.created_at) & set(row.phases), (
+                case.title, step, step.created_at,
+            )
+        if row.comment_required is not None:
+            assert step.comment.strip(), step
+
+
+def test_the_story_happened_before_the_secretariat_moved_the_phases_to_today(seeded):
+    cycle = BudgetCycle.objects.get(budget_year=2027)
+    last_step = CaseTransition.objects.latest("created_at").created_at
+    assert last_step < timezone.now()
+    moved = Phase.history.filter(cycle_id=cycle.pk, history_type="~")
+    assert moved.exists()
+    assert {record.history_user.username for record in moved} == {"anne.jeppesen"}
+    assert min(record.history_date for record in moved) > last_step
+
+
+def test_the_notifications_of_the_story_are_dated_then_and_not_mailed_today(seeded):
+    from governance.models import Notification
+
+    notifications = Notification.objects.all()
+    assert notifications.exists()
+    assert not notifications.filter(emailed_at__isnull=True).exists()
+    assert not notifications.filter(created_at__date=timezone.localdate()).exists()
+
+
+def test_the_area_modules_are_found_in_file_name_order(monkeypatch):
+    import types
+
+    from kkdigital.demo import seed as demo_seed
+
+    monkeypatch.setattr(
+        demo_seed.pkgutil, "iter_modules",
+        lambda path: [
+            types.SimpleNamespace(name=n, ispkg=False)
+            for n in ("area_20_b", "seed", "area_10_a", "data")
+        ],
+    )
+    names = demo_seed.area_modules()
+    assert names == ["kkdigital.demo.area_10_a", "kkdigital.demo.area_20_b"]
+
+
+@pytest.mark.django_db
+def test_seed_areas_calls_each_area_with_today_and_the_log(monkeypatch):
+    import sys
+    import types
+
+    from kkdigital.demo import seed as demo_seed
+
+    calls, logged = [], []
+    names = []
+    for name in ("area_10_a", "area_20_b"):
+        module = types.ModuleType(f"kkdigital.demo.{name}")
+
+        def seed(*, today, log, name=name):
+            calls.append((name, today))
+            log(f"seeded {name}")
+
+        module.seed = seed
+        monkeypatch.setitem(sys.modules, module.__name__, module)
+        names.append(module.__name__)
+    monkeypatch.setattr(demo_seed, "area_modules", lambda: names)
+    today = datetime.date(2026, 12, 2)
+
+    assert demo_seed.seed_areas(today=today, log=logged.append) == names
+    assert calls == [("area_10_a", today), ("area_20_b", today)]
+    assert logged == ["seeded area_10_a", "seeded area_20_b"]
+
+
+def test_the_area_modules_in_the_tree_are_named_and_ordered():
+    from kkdigital.demo.seed import area_modules
+
+    names = area_modules()
+    assert names == sorted(names)
+    assert all(name.startswith("kkdigital.demo.area_") for name in names)

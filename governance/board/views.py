@@ -6,13 +6,12 @@ is swapped in place and the move is announced in the live region; SortableJS
 adds drag and drop on top (static/js/board.js).
 """
 
-import csv
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -28,7 +27,7 @@ from governance.board.presenter import present
 from governance.board.selectors import Filters, board_state, queue_for
 from governance.board.services import BoardConflict, board_move, board_sync
 from governance.models import BudgetCycle, PhaseKind
-from kkdigital.lib.cells import neutralise
+from kkdigital.lib.csvexport import csv_response
 from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.http import no_store
 from portfolio.models import Department
@@ -199,10 +198,6 @@ def board_export(request):
     _require_board(request.user)
     cycle = chosen_cycle(request.GET)
     state = board_state(request.user, cycle)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="tavle-{cycle.budget_year}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
     header = [
         _("Rank"),
         _("Code"),
@@ -216,7 +211,7 @@ def board_export(request):
         _("Reason"),
     ]
     header += [f"{c.name} ({_('weight')} {c.weight})" for c in state.criteria]
-    writer.writerow([neutralise(h) for h in header])
+    rows = []
     for row in state.rows:
         case = row.case
         base = [
@@ -239,5 +234,5 @@ def board_export(request):
                 if criterion.pk in d.by_criterion
             ]
             per_criterion.append(", ".join(values))
-        writer.writerow([neutralise(v) for v in base + per_criterion])
-    return response
+        rows.append(base + per_criterion)
+    return csv_response(f"tavle-{cycle.budget_year}.csv", header, rows, stream=False)

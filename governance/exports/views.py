@@ -15,6 +15,7 @@ from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.http import no_store
 from portfolio.permissions import security_log
 
+from ..notes.money import financing_available
 from ..notes.permissions import can_read_plan_documents, can_start_exports
 from . import services
 from .models import ExportJob, ExportKind, ExportState
@@ -53,6 +54,7 @@ def export_list(request):
             "jobs": jobs,
             "kinds": ExportKind.choices,
             "may_start": can_start_exports(request.user),
+            "financing_available": financing_available(),
         },
     )
 

@@ -160,9 +160,10 @@ def note_queryset():
 
 
 def note_code(case) -> str:
-    """The note's code (money's ``note_code``, e.g. "BI12"); before it is assigned,
-    the department's prefix and the case number."""
-    return getattr(case, "note_code", "") or f"{case.department.note_prefix}{case.pk}"
+    """The note's code (money's ``note_code``, e.g. "BI12", given at qualification);
+    before it is assigned, the department's prefix and the case number with a
+    hyphen ("BI-26"), which no assigned code can look like."""
+    return getattr(case, "note_code", "") or f"{case.department.note_prefix}-{case.pk}"
 
 
 def case_note_context(case, *, plan=None, allocations=None) -> dict:

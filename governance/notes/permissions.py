@@ -12,12 +12,16 @@ from portfolio.permissions import is_department_user, is_secretariat
 PLAN_READER_ROLES = (Role.SECRETARIAT, Role.IT_DIRECTORS, Role.COMMITTEE_READER)
 
 
-def can_download_case_note(user, case: InvestmentCase) -> bool:
+def can_download_case_note(user, case: InvestmentCase, *, known_visible: bool = False) -> bool:
+    """``known_visible``: the caller has already read the case through the
+    visibility rule (the case page), so it is not asked again."""
     if not user.is_authenticated or not user.is_active:
         return False
     if is_secretariat(user):
         return True
-    if not InvestmentCase.objects.visible_to(user).filter(pk=case.pk).exists():
+    if not known_visible and not InvestmentCase.objects.visible_to(user).filter(
+        pk=case.pk
+    ).exists():
         return False
     if user.has_role(Role.IT_DIRECTORS, Role.COMMITTEE_READER):
         return True

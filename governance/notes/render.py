@@ -15,6 +15,12 @@ def case_note_pdf(case: InvestmentCase, *, plan: PlanSelection | None = None,
     """The budget note of one case, in Danish whatever the reader's language."""
     case = note_queryset().get(pk=case.pk)
     with translation.override("da"):
+        if plan is None:
+            # The note names the plan version the case is part of, if any.
+            from .plan import plan_for_cycle
+
+            current = plan_for_cycle(case.cycle)
+            plan = current if any(c.pk == case.pk for c in current.cases) else None
         context = case_note_context(case, plan=plan)
         context.update(cycle_label=str(case.cycle), printed_on=timezone.localdate())
         return render_pdf("notes/pdf/case_note.html", context, variant=variant)

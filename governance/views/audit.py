@@ -1,21 +1,36 @@
 """The audit log for the secretariat: filter the cycle's transitions and changes, or export them."""
 
-import csv
+import datetime
 
 from django import forms
 from django.core.paginator import Paginator
-from django.http import StreamingHttpResponse
+from django.forms.boundfield import BoundField
 from django.shortcuts import render
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.audit import audit_entries
+from governance.forms_cycles import DanishDateField
 from governance.models import BudgetCycle
 from governance.views.decorators import secretariat_required
+from kkdigital.lib.csvexport import csv_response
 from portfolio.models import Department, User
 
 PAGE_SIZE = 50
+
+# The dates and numbers a filter can hold; beyond them the database cannot compare.
+EARLIEST_DATE = datetime.date(2000, 1, 1)
+LATEST_DATE = datetime.date(2099, 12, 31)
+LARGEST_ID = 2**63 - 1
+DATE_HINT = gettext_lazy("Write the date as dd/mm/yyyy, for example 10/09/2027.")
+
+
+class FilterDateField(DanishDateField):
+    """A date typed as dd/mm/åååå and shown so again, described by the filter template's
+    own hint and error ids."""
+
+    bound_field_class = BoundField
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -53,20 +68,20 @@ class AuditFilterForm(forms.Form):
         ),
         required=False,
         min_value=1,
+        max_value=LARGEST_ID,
+        error_messages={
+            "min_value": gettext_lazy("There is no case with that number."),
+            "max_value": gettext_lazy("There is no case with that number."),
+        },
         widget=forms.NumberInput(
             attrs={"inputmode": "numeric", "aria-describedby": "id_case-hint"}
         ),
     )
-    date_from = forms.DateField(
-        label=gettext_lazy("From date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    # Typed as dd/mm/åååå like every other date of the app (yyyy-mm-dd still read).
+    date_from = FilterDateField(
+        label=gettext_lazy("From date"), required=False, help_text=DATE_HINT
     )
-    date_to = forms.DateField(
-        label=gettext_lazy("To date"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_to = FilterDateField(label=gettext_lazy("To date"), required=False, help_text=DATE_HINT)
 
     def __init__(self, *args, cycle: BudgetCycle | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -76,15 +91,38 @@ class AuditFilterForm(forms.Form):
             css = "form-select" if isinstance(form_field, forms.ModelChoiceField) else "form-input"
             form_field.widget.attrs.setdefault("class", css)
             form_field.widget.attrs.setdefault("id", f"id_{name}")
+            if form_field.help_text:
+                form_field.widget.attrs["aria-describedby"] = f"id_{name}-hint"
 
     def full_clean(self):
         super().full_clean()
         # Tie each field with an error to its message for screen readers.
         for name in self.errors:
             if name in self.fields:
+                described = [f"id_{name}-error"]
+                if self.fields[name].help_text:
+                    described.append(f"id_{name}-hint")
                 self.fields[name].widget.attrs.update(
-                    {"aria-invalid": "true", "aria-describedby": f"id_{name}-error"}
+                    {"aria-invalid": "true", "aria-describedby": " ".join(described)}
                 )
+
+    def _clean_date(self, name):
+        value = self.cleaned_data.get(name)
+        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+            raise forms.ValidationError(
+                _("Choose a date from %(earliest)s to %(latest)s.")
+                % {
+                    "earliest": EARLIEST_DATE.strftime("%d/%m/%Y"),
+                    "latest": LATEST_DATE.strftime("%d/%m/%Y"),
+                }
+            )
+        return value
+
+    def clean_date_from(self):
+        return self._clean_date("date_from")
+
+    def clean_date_to(self):
+        return self._clean_date("date_to")
 
     def clean(self):
         data = super().clean()
@@ -96,15 +134,15 @@ class AuditFilterForm(forms.Form):
 
 @secretariat_required
 def audit_log(request):
-    cycle = (
-        BudgetCycle.objects.filter(budget_year=request.GET.get("cycle")).first()
-        if (request.GET.get("cycle") or "").isdigit()
-        else None
-    ) or BudgetCycle.objects.current()
-    form = AuditFilterForm(request.GET or None, cycle=cycle)
+    """Every filter parameter is read through the form: one it cannot use is shown with
+    its Danish message next to the field, and the log stays empty (never an error page)."""
+    current = BudgetCycle.objects.current()
+    form = AuditFilterForm(request.GET or None, cycle=current)
+    valid = not form.is_bound or form.is_valid()
+    filters = form.cleaned_data if form.is_bound else {}
+    cycle = filters.get("cycle") or current
     entries = []
-    if cycle is not None and (not form.is_bound or form.is_valid()):
-        filters = form.cleaned_data if form.is_bound else {}
+    if cycle is not None and valid:
         entries = audit_entries(
             cycle,
             department=filters.get("department"),
@@ -113,7 +151,7 @@ def audit_log(request):
             date_from=filters.get("date_from"),
             date_to=filters.get("date_to"),
         )
-    if request.GET.get("format") == "csv":
+    if request.GET.get("format") == "csv" and valid:
         return _csv_response(cycle, entries)
     query = request.GET.copy()
     query.pop("page", None)
@@ -130,56 +168,27 @@ def _user_name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def _cell(value) -> str:
-    # A cell that starts like a formula is read as text, not run, by Excel.
-    text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-class _Echo:
-    """A file-like object whose write returns the line, for ``csv.writer`` in a generator."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_rows(entries, language):
-    # The file is written after the view has returned: keep the request's language.
-    with translation.override(language):
-        yield from _csv_lines(entries)
-
-
-def _csv_lines(entries):
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"
-    yield writer.writerow(
-        [_("Time"), _("User"), _("Department"), _("Case number"), _("Case"), _("Event"),
-         _("What changed"), _("Comment")]
-    )
-    for entry in entries:
-        yield writer.writerow(
-            _cell(value)
-            for value in (
-                timezone.localtime(entry.when).strftime("%Y-%m-%d %H:%M:%S"),
-                _user_name(entry.user),
-                entry.department.name if entry.department else "",
-                entry.case_id,
-                entry.case_title,
-                entry.what,
-                entry.changes_text,
-                entry.comment,
-            )
-        )
-
-
-def _csv_response(cycle, entries) -> StreamingHttpResponse:
-    """The entries as a CSV file that Danish Excel opens directly: UTF-8 with BOM, ";".
+def _csv_response(cycle, entries):
+    """The entries as a CSV file that Danish Excel opens directly (``kkdigital.lib.csvexport``).
 
     Streamed: the entries are read source by source in chunks while the file is sent.
     """
     year = cycle.budget_year if cycle else "none"
-    response = StreamingHttpResponse(
-        _csv_rows(entries, translation.get_language()), content_type="text/csv; charset=utf-8"
+    header = [
+        _("Time"), _("User"), _("Department"), _("Case number"), _("Case"), _("Event"),
+        _("What changed"), _("Comment"),
+    ]
+    rows = (
+        (
+            timezone.localtime(entry.when).strftime("%Y-%m-%d %H:%M:%S"),
+            _user_name(entry.user),
+            entry.department.name if entry.department else "",
+            entry.case_id,
+            entry.case_title,
+            entry.what,
+            entry.changes_text,
+            entry.comment,
+        )
+        for entry in entries
     )
-    response["Content-Disposition"] = f'attachment; filename="revisionslog-{year}.csv"'
-    return response
+    return csv_response(f"revisionslog-{year}.csv", header, rows)

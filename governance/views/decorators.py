@@ -5,7 +5,7 @@ from functools import wraps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 
-from portfolio.permissions import is_secretariat, security_log
+from portfolio.permissions import is_secretariat
 
 
 def secretariat_required(view):
@@ -15,10 +15,7 @@ def secretariat_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not is_secretariat(request.user):
-            security_log.warning(
-                "refused 403 user=%s view=%s", request.user.pk, view.__name__
-            )
-            raise PermissionDenied
+            raise PermissionDenied("secretariat only")
         return view(request, *args, **kwargs)
 
     return wrapped

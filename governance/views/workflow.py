@@ -16,7 +16,7 @@ from governance.forms import TransitionForm
 from governance.permissions import may_act_outside_phase
 from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.refusals import report_refusal
-from portfolio.permissions import get_case_for, security_log
+from portfolio.permissions import get_case_for
 
 
 def safe_next(request, default: str) -> str:
@@ -38,10 +38,7 @@ def case_action(request, pk: int, action: str):
         raise Http404("No such action.")
     case = get_case_for(request.user, pk)
     if not spec.actor(request.user, case):
-        security_log.warning(
-            "refused 403 user=%s case=%s action=%s", request.user.pk, case.pk, action
-        )
-        raise PermissionDenied
+        raise PermissionDenied(f"case={case.pk} action={action}")
     case_url = reverse("portfolio:case-detail", args=[case.pk])
     back = safe_next(request, case_url)
     override = needs_override(case, spec) and may_act_outside_phase(request.user)

@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from kkdigital.lib.refusals import report_refusal
 
 from ..case_page import case_form_context
-from ..economy import EconomyTable
+from ..economy import EconomyTable, row_key
 from ..forms import (
     FIELD_SECTIONS,
     PERMANENT,
@@ -207,7 +207,10 @@ def _section_of(name: str) -> str:
 
 
 def _typed_lines(economy):
-    return [(kind, year, amount) for (kind, year), amount in economy.typed_amounts().items()]
+    return [
+        (kind, year, amount, area)
+        for (kind, year, area), amount in economy.typed_amounts().items()
+    ]
 
 
 def _economy_rows(economy, table):
@@ -216,11 +219,12 @@ def _economy_rows(economy, table):
     Gains show as the positive savings people typed.
     """
     rows = []
-    for kind, label, cells in economy.rows():
-        total = table.row_total(kind)
+    for kind, area, label, cells in economy.rows():
+        total = table.row_total(kind, area)
         rows.append(
             {
                 "kind": kind.value,
+                "row": row_key(kind, area),
                 "label": label,
                 "is_gain": kind == "gain",
                 "cells": cells,

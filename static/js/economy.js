@@ -38,12 +38,14 @@
         amount = 0;
       }
       var signed = kind === "gain" ? -amount : amount;
-      rowTotals[kind] = rowTotals[kind] || 0;
+      // A row is a kind, split into service and anlæg for investment and re-tendering.
+      var row = input.dataset.row || kind;
+      rowTotals[row] = rowTotals[row] || 0;
       columnTotals[year] = (columnTotals[year] || 0) + signed;
       if (year !== "varig") {
         years[year] = true;
         // Gains show as the savings typed; the net rows carry the sign.
-        rowTotals[kind] += amount;
+        rowTotals[row] += amount;
       }
     });
     table.querySelectorAll("[data-row-total]").forEach(function (cell) {

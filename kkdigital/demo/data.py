@@ -1,4 +1,4 @@
-"""The demo data that ``manage.py seed_demo`` writes.
+"""The demo data that ``manage.py seed_demo`` writes (``kkdigital.demo.seed``).
 
 The strategy frame, principles, ambitions, potentials, departments and
 financing channels are taken from the source papers (the KK strategy
@@ -243,8 +243,34 @@ DEMO_PHASE_OFFSETS = [
     (PhaseKind.PRIORITISATION, 61, 75),
     (PhaseKind.TRANSFER_CASE, 76, 105),
     (PhaseKind.BUDGET_NEGOTIATIONS, 106, 165),
-    (PhaseKind.FOLLOW_UP_MAY, 166, 196),
-    (PhaseKind.FOLLOW_UP_NOVEMBER, 197, 227),
+]
+
+# The follow-ups are what their names say: May and November of the budget year,
+# as in the annual cycle (not days from today).
+FOLLOW_UP_WINDOWS = [
+    (PhaseKind.FOLLOW_UP_MAY, datetime.date(BUDGET_YEAR, 5, 1), datetime.date(BUDGET_YEAR, 5, 31)),
+    (
+        PhaseKind.FOLLOW_UP_NOVEMBER,
+        datetime.date(BUDGET_YEAR, 11, 1),
+        datetime.date(BUDGET_YEAR, 11, 30),
+    ),
+]
+
+# The phases as they were dated while the demo's story happened, in days from the
+# day the seed runs (the follow-ups as above). The seed drives the services on a
+# fixed clock through this schedule, so that each step is taken in its phase:
+# the cases of the first round were submitted, qualified and assessed, the
+# prioritisation published, the cases forwarded and decided by the Economic
+# Committee; the qualification stayed open after the publication for the cases
+# that came later. Then the secretariat moved the phases to ``demo_phase_windows``
+# of the day, so that a new case can be played through (the phase history and the
+# audit log show that move).
+STORY_PHASE_OFFSETS = [
+    (PhaseKind.INTAKE, -100, 30),
+    (PhaseKind.QUALIFICATION, -80, -40),
+    (PhaseKind.PRIORITISATION, -60, -46),
+    (PhaseKind.TRANSFER_CASE, -45, -31),
+    (PhaseKind.BUDGET_NEGOTIATIONS, -30, -1),
 ]
 
 
@@ -283,7 +309,22 @@ def demo_phase_windows(today: datetime.date) -> list[tuple[str, datetime.date, d
             first = index * days_left // steps + 1
             last = (index + 1) * days_left // steps
             windows[kind] = (intake_ends + first * day, intake_ends + last * day)
-    return [(kind, *windows[kind]) for kind, _start, _end in DEMO_PHASE_OFFSETS]
+    return [
+        *((kind, *windows[kind]) for kind, _start, _end in DEMO_PHASE_OFFSETS),
+        *FOLLOW_UP_WINDOWS,
+    ]
+
+
+def story_phase_windows(today: datetime.date) -> list[tuple[str, datetime.date, datetime.date]]:
+    """The phases while the demo's story happened (see ``STORY_PHASE_OFFSETS``)."""
+    day = datetime.timedelta(days=1)
+    return [
+        *(
+            (kind, today + start * day, today + end * day)
+            for kind, start, end in STORY_PHASE_OFFSETS
+        ),
+        *FOLLOW_UP_WINDOWS,
+    ]
 
 
 # ------------------------------------------------------------------ people
@@ -354,8 +395,8 @@ def agenda_meeting_date(windows) -> datetime.date:
     raise ValueError("The demo phases have no budget negotiations.")
 
 
-# Who moves a case into a state: the owning department's IT lead, the
-# secretariat or the IT directors' circle.
+# Who moves a case into a state: the owning department's IT lead or the
+# secretariat (who publishes the IT directors' prioritisation).
 ACTOR_FOR_STATE = {
     CaseState.SUBMITTED: Role.DEPARTMENT_IT_LEAD,
     CaseState.WITHDRAWN: Role.DEPARTMENT_IT_LEAD,
@@ -367,8 +408,8 @@ ACTOR_FOR_STATE = {
     CaseState.APPROVED: Role.SECRETARIAT,
     CaseState.REJECTED: Role.SECRETARIAT,
     CaseState.DEFERRED: Role.SECRETARIAT,
-    CaseState.PRIORITISED: Role.IT_DIRECTORS,
-    CaseState.NOT_RECOMMENDED: Role.IT_DIRECTORS,
+    CaseState.PRIORITISED: Role.SECRETARIAT,
+    CaseState.NOT_RECOMMENDED: Role.SECRETARIAT,
 }
 
 # The IT directors' reason on the demo's assessments of the qualified cases.
