@@ -137,3 +137,24 @@ def test_the_report_lists_red_cases_first_with_their_explanations(
     assert body.index("Rød sag") < body.index("Grøn sag")
     assert "Merudgiften er finansieret." in body
     assert format_thousands(summary.total.granted) in body
+
+
+def test_the_report_downloads_as_a_pdf_for_readers_only(
+    client, secretariat, committee_reader, staff, department, cycle
+):
+    import io
+
+    from pypdf import PdfReader
+
+    case = approved_case(department=department, cycle=cycle, title="Rød sag")
+    round_ = open_round(secretariat)
+    fill(FollowUpReport.objects.get(round=round_, case=case), staff,
+         expected_total=14_000_000, expected_completion=datetime.date(2028, 12, 31))
+    url = reverse("governance:followup-round-report-pdf", args=[round_.pk])
+    client.force_login(staff)
+    assert client.get(url).status_code == 403
+    client.force_login(committee_reader)
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Rød sag" in text and "Rød" in text

@@ -10,6 +10,7 @@ urlpatterns = [
     path("runder/<int:pk>/", views.round_detail, name="followup-round"),
     path("runder/<int:pk>/taerskler/", views.round_edit, name="followup-round-edit"),
     path("runder/<int:pk>/rapport/", views.round_report, name="followup-round-report"),
+    path("runder/<int:pk>/rapport.pdf", views.round_report_pdf, name="followup-round-report-pdf"),
     path("rapporter/<int:pk>/", views.report_detail, name="followup-report"),
     path("rapporter/<int:pk>/ret/", views.report_edit, name="followup-report-edit"),
     path("rapporter/<int:pk>/indsend/", views.report_submit, name="followup-report-submit"),

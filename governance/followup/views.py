@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from governance.views.decorators import secretariat_required
 from kkdigital.lib.errors import ServiceError
+from kkdigital.lib.http import no_store
 from portfolio.models import InvestmentCase
 from portfolio.permissions import get_case_for, is_department_user, security_log
 
@@ -340,3 +341,34 @@ def case_page_context(user, case) -> dict:
     figures = reports_with_figures(reports)
     figures.sort(key=lambda f: f.report.round.sort_key, reverse=True)
     return {"followup_figures": figures}
+
+
+@login_required
+@no_store
+def round_report_pdf(request, pk):
+    """The follow-up report as PDF (WeasyPrint through the notes' renderer), in Danish."""
+    from django.http import HttpResponse
+    from django.utils import translation
+
+    from kkdigital.lib.pdf import render_pdf
+
+    _readers_only(request.user)
+    round_ = get_object_or_404(FollowUpRound, pk=pk)
+    with translation.override("da"):
+        summary = round_summary(round_)
+        context = {
+            "round": round_,
+            "summary": summary,
+            "totals": [
+                (_("Totals per department"), summary.by_department),
+                (_("Totals per financing channel"), summary.by_channel),
+            ],
+            "cycle_label": str(round_),
+            "printed_on": timezone.localdate(),
+        }
+        pdf = render_pdf("governance/followup/pdf/round_report.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="opfoelgning-{round_.season}-{round_.year}.pdf"'
+    )
+    return response
