@@ -337,7 +337,8 @@ def _plan(portfolio: Portfolio, people: _People, index: int) -> _Plan:
     # The first case of each department is a draft, so that even a tiny portfolio
     # has a BIF draft for the measurements to save and submit.
     state = (
-        S.DRAFT if index < len(DEPARTMENT_ORDER) and portfolio.state_weights is None
+        S.DRAFT if index < len(DEPARTMENT_ORDER)
+        and S.DRAFT in (portfolio.state_weights or STATE_WEIGHTS)
         else _weighted_states(rng, portfolio.state_weights)
     )
     path = demo_data.state_path(state, returned_once=rng.random() < 0.1)
