@@ -270,7 +270,7 @@ def measure_board_move(portfolio: Portfolio, repeat: int) -> Result | None:
     from bench.volume import short_titled
 
     # The last case whose title fits board_move's change reason (see bench.volume._board).
-    movable = short_titled([pk for pk, _rank in entries])
+    movable = short_titled([pk for pk, rank in entries if rank > 1])
     if not movable:
         return None
     case_pk = movable[-1]

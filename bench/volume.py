@@ -31,6 +31,7 @@ from simple_history.utils import bulk_create_with_history
 
 from bench import builder
 from governance.models import BudgetCycle, CommitteeMeeting, Decision, Phase, default_phase_windows
+from kkdigital.lib.errors import ServiceError
 from portfolio.models import CaseState, EconomyKind, InvestmentCase, Role, User
 
 S = CaseState
@@ -283,8 +284,11 @@ def _board(portfolio, rng) -> None:
         return
     for actor, case_pk, to_rank in ((birgitte, movable[-1], 1), (henrik, movable[1], 2),
                                     (birgitte, movable[len(movable) // 2], 3)):
-        board_move(actor=actor, case_pk=case_pk, to_rank=to_rank,
-                   version=Board.objects.get(cycle=cycle).version)
+        try:
+            board_move(actor=actor, case_pk=case_pk, to_rank=to_rank,
+                       version=Board.objects.get(cycle=cycle).version)
+        except ServiceError:
+            pass  # already there: a small board
     board_recommend(actor=birgitte, case_pk=qualified[1], recommendation="not_recommended",
                     reason="Benchmark: afventer en fælles løsning.")
     board_recommend(actor=henrik, case_pk=qualified[-2], recommendation="recommended",
