@@ -148,3 +148,15 @@ def test_seed_volume_is_reproducible_from_its_seed(db):
     first = fingerprint(7)
     assert fingerprint(7) == first
     assert fingerprint(8) != first
+
+
+def test_the_kitos_import_of_the_whole_register_is_measured(db):
+    from bench import jobs
+    from portfolio.register.models import ITSystem
+
+    written = volume.seed_volume(scale=1, seed=1, log=lambda _line: None, edits=1, **SMALL)
+    dry_run, imported = jobs.measure_kitos_import(written.portfolio)
+
+    assert dry_run.name.startswith("KITOS import, 30 systems") and imported.queries > 0
+    assert ITSystem.objects.count() == 30
+    assert ITSystem.objects.filter(supplier__endswith="(ny leverandør)").count() == 3
