@@ -53,11 +53,26 @@ def kitos_systems_file() -> tuple[bytes, int]:
 
 
 def measure_kitos_import(portfolio: Portfolio) -> list[Result]:
-    from portfolio.register import imports
-    from portfolio.register.models import ImportJob, ImportStatus
+    from django.conf import settings
+    from django.test.utils import override_settings
 
     secretariat = portfolio.users["anne.jeppesen"]
     content, rows = kitos_systems_file()
+    # The upload limit (KK_IMPORT_MAX_BYTES, 1 MB by default) refuses KITOS's export of
+    # 16.000 systems (about 1,5 MB): the bench raises it for the run and says so.
+    limit = settings.KK_IMPORT_MAX_BYTES
+    raised = len(content) > limit
+    with override_settings(KK_IMPORT_MAX_BYTES=max(limit, len(content) + 1)):
+        results = _import(secretariat, content, rows)
+    if raised:
+        for result in results:
+            result.name += f" (file {len(content) // 1024} kB > upload limit {limit // 1024} kB)"
+    return results
+
+
+def _import(secretariat, content: bytes, rows: int) -> list[Result]:
+    from portfolio.register import imports
+    from portfolio.register.models import ImportJob, ImportStatus
 
     def job_status(pk):
         return ImportJob.objects.values_list("status", flat=True).get(pk=pk)

@@ -265,10 +265,17 @@ def measure_volume(args) -> list:
                           for name, n in volume.counts.items())
     print(f"\n== scale {args.scale} (built in {time.perf_counter() - built:.1f} s)", flush=True)
     from bench.jobs import measure_kitos_import
+    from bench.measure import MeasurementError
+    from kkdigital.lib.errors import ServiceError
 
     results = _measure_all(volume.portfolio, args.repeat)
+    print(format_table(HEADERS, result_rows(results), ALIGN), flush=True)
     # Last: the import changes the register the pages above read.
-    results += measure_kitos_import(volume.portfolio)
+    print("\nthe KITOS import of the whole register …", flush=True)
+    try:
+        results += measure_kitos_import(volume.portfolio)
+    except (ServiceError, MeasurementError) as error:
+        print(f"error in the KITOS import (the pages are reported): {error}", file=sys.stderr)
     rows = result_rows(results)
     print(format_table(HEADERS, rows, ALIGN), flush=True)
     return [(f"Scale {args.scale} ({described})", rows)]
