@@ -29,8 +29,10 @@ from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from financing.models import FinancingChannel
 from governance.models import Assessment, BudgetCycle, CaseTransition, Phase, PhaseKind
 from portfolio.changes import (
+    describe_amount,
     linked_name,
     shown_case_fields,
     state_change,
@@ -64,6 +66,62 @@ ENTRY_PHASE = "phase"
 # The fields of an assessment and a phase whose changes are logged.
 ASSESSMENT_FIELDS = ("score", "rank", "recommendation", "reason")
 PHASE_FIELDS = ("starts_on", "ends_on")
+
+
+
+@dataclass(frozen=True)
+class CaseRowSource:
+    """A model with a ``case`` whose versions the audit log tells: which fields, and
+    what a version is called ("Score given: Strategic fit")."""
+
+    model: type
+    fields: tuple[str, ...]
+    what: object  # (historical record, lookups) -> str
+    amounts: tuple[str, ...] = ()  # fields in whole kroner, shown as "1.500.000 kr."
+
+    def value(self, model_field, record):
+        stored = getattr(record, model_field.attname)
+        if model_field.name in self.amounts and stored is not None:
+            return describe_amount(stored)
+        return stored
+
+
+def case_row_sources() -> list[CaseRowSource]:
+    """The directors' board (scores, places and marks) and the money of each case."""
+    from financing.models import Allocation
+    from governance.board.models import BoardEntry, Criterion, Score
+
+    def criteria(lookups):
+        if Criterion not in lookups:
+            lookups[Criterion] = {c.pk: c for c in Criterion.objects.all()}
+        return lookups[Criterion]
+
+    def score(record, lookups):
+        criterion = criteria(lookups).get(record.criterion_id)
+        verb = {"+": _("Director's score given"), "-": _("Director's score deleted")}.get(
+            record.history_type, _("Director's score changed")
+        )
+        return f"{verb}: {criterion.name}" if criterion else str(verb)
+
+    def entry(record, lookups):
+        return str({"+": _("Placed on the directors' board"),
+                    "-": _("Taken off the directors' board")}.get(
+            record.history_type, _("Place or mark on the directors' board changed")))
+
+    def allocation(record, lookups):
+        channel = lookups.get("channels", {}).get(record.channel_id)
+        verb = {"+": _("Money requested"), "-": _("Money line deleted")}.get(
+            record.history_type, _("Money changed")
+        )
+        return f"{verb}: {channel or ''} {record.year}".strip()
+
+    return [
+        CaseRowSource(Score, ("value", "comment"), score),
+        CaseRowSource(BoardEntry, ("rank", "recommendation", "reason"), entry),
+        CaseRowSource(Allocation, ("requested", "recommended", "granted", "override_reason"),
+                      allocation, amounts=("requested", "recommended", "granted")),
+    ]
+
 
 # Rows read at a time by the export.
 CHUNK_SIZE = 500
@@ -229,6 +287,10 @@ class AuditLog:
             (self._economy_records(), self._economy_entries),
             (self._principle_records(), self._principle_entries),
             (self._assessment_records(), self._assessment_entries),
+            *(
+                (self._case_row_records(source), self._case_row_builder(source))
+                for source in case_row_sources()
+            ),
             (self._phase_records(), self._phase_entries),
             (self._transitions(), self._transition_entries),
         ]
@@ -253,6 +315,7 @@ class AuditLog:
                 Principle: {p.pk: p for p in Principle.objects.all()},
                 Theme: {t.pk: t for t in Theme.objects.all()},
                 Potential: {p.pk: p for p in Potential.objects.all()},
+                "channels": {c.pk: c for c in FinancingChannel.objects.all()},
             }
         return self._lookups
 
@@ -485,6 +548,44 @@ class AuditLog:
             self._in_scope(Historical.objects.all(), case_field="case_id"),
         )
 
+    def _case_row_records(self, source):
+        Historical = source.model.history.model
+        return self._versions(
+            source.model,
+            source.fields,
+            self._in_scope(Historical.objects.all(), case_field="case_id"),
+        )
+
+    def _case_row_builder(self, source):
+        """Entries for a case's row of the board or the money (scores, places, amounts)."""
+
+        def build(records, case_meta) -> list[AuditEntry]:
+            if not records:
+                return []
+            changes = self._version_changes(
+                source.model, source.fields, records, value=source.value
+            )
+            entries = []
+            for record in records:
+                department, title = case_meta(record.case_id)
+                entries.append(
+                    AuditEntry(
+                        when=record.history_date,
+                        user=record.history_user,
+                        department=department,
+                        case_id=record.case_id,
+                        case_title=title,
+                        kind=ENTRY_ASSESSMENT,
+                        what=source.what(record, self.lookups),
+                        changes=changes[record.history_id],
+                        comment=record.history_change_reason or "",
+                        order=(0, record.history_id),
+                    )
+                )
+            return entries
+
+        return build
+
     def _phase_records(self):
         Historical = Phase.history.model
         qs = Historical.objects.filter(cycle_id=self.cycle.pk)
@@ -495,7 +596,7 @@ class AuditLog:
             qs = self._in_scope(qs, case_field=None)
         return self._versions(Phase, PHASE_FIELDS, qs)
 
-    def _version_changes(self, model, names, records) -> dict[int, list[ChangeEntry]]:
+    def _version_changes(self, model, names, records, value=None) -> dict[int, list[ChangeEntry]]:
         """Each record's changes against the version before it (one query for those)."""
         Historical = model.history.model
         fields = [model._meta.get_field(name) for name in names]
@@ -511,7 +612,7 @@ class AuditLog:
                 continue
             before = previous.get(record.previous_id) if record.history_type == "~" else None
             changes[record.history_id] = field_changes(
-                fields, before or nothing, record,
+                fields, before or nothing, record, value=value,
                 who=record.history_user, when=record.history_date,
             )
         return changes

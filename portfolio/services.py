@@ -383,9 +383,7 @@ def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
         kind, year = key[0], key[1]
         old, new = before.economy.get(key), after.economy.get(key)
         if old != new:
-            label = economy_label(kind, year)
-            if len(key) == 3:
-                label = _("%(line)s (capital)") % {"line": label}
+            label = economy_label(kind, year, key[2] if len(key) == 3 else None)
             changes.append(
                 amount_change(
                     label,

@@ -22,7 +22,19 @@ class DepartmentFactory(factory.django.DjangoModelFactory):
 
     code = factory.Sequence(lambda n: f"D{n}")
     name = factory.Sequence(lambda n: f"Forvaltning {n}")
-    note_prefix = factory.Sequence(lambda n: f"X{n}")
+    # At most four characters (the column's length, which PostgreSQL enforces), however
+    # many departments the whole run has made: "X" and three base-36 digits.
+    note_prefix = factory.Sequence(lambda n: "X" + _base36(n % 36**3).rjust(3, "0"))
+
+
+def _base36(n: int) -> str:
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    text = ""
+    while True:
+        n, rest = divmod(n, 36)
+        text = digits[rest] + text
+        if n == 0:
+            return text
 
 
 class UserFactory(factory.django.DjangoModelFactory):

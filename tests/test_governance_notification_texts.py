@@ -71,3 +71,26 @@ def test_the_history_reason_of_a_case_saved_in_english_is_danish(client, cycle, 
     assert response.status_code == 302
     record = InvestmentCase.objects.get().history.get()
     assert record.history_change_reason == "Sagen er oprettet"
+
+
+EMAIL_TEMPLATES = sorted(
+    (settings.BASE_DIR / "templates" / "governance" / "email").glob("*.txt")
+)
+
+
+@pytest.mark.parametrize("path", EMAIL_TEMPLATES, ids=lambda p: p.name)
+def test_every_notification_template_has_a_short_in_app_form(path, staff, db):
+    """A new kind of notification gets the same two forms: the e-mail with greeting,
+    address and sign-off, the app's message without them."""
+    from django.template.loader import render_to_string
+
+    context = {"recipient": staff, "actor": staff, "days_left": 7, "years": [2027, 2030],
+               "case_url": settings.KK_SITE_URL + "/sager/1/",
+               "site_url": settings.KK_SITE_URL}
+    name = f"governance/email/{path.name}"
+    with translation.override(settings.LANGUAGE_CODE):
+        mail_text = render_to_string(name, context)
+        message = render_to_string(name, {**context, "in_app": True})
+    assert "Kære" in mail_text and "Venlig hilsen" in mail_text
+    assert "Kære" not in message and "Venlig hilsen" not in message
+    assert settings.KK_SITE_URL not in message

@@ -203,11 +203,11 @@ def test_the_exports_page_runs_a_fixed_number_of_queries(
     client.force_login(secretariat)
     url = reverse("governance:export-list") + f"?cycle={cycle.pk}"
     ExportJob.objects.create(kind=ExportKind.PLAN_PDF, cycle=cycle, created_by=secretariat)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(url)
     for _ in range(10):
         ExportJob.objects.create(kind=ExportKind.PLAN_PDF, cycle=cycle, created_by=secretariat)
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(14):
         client.get(url)
 
 
@@ -239,3 +239,39 @@ def test_a_job_that_runs_too_long_is_marked_failed_with_a_reason(
     job.refresh_from_db()
     assert job.state == ExportState.FAILED
     assert "tog længere tid end tilladt" in job.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_export_of_a_frozen_plan_version_follows_the_version_order_and_names_it(
+    client, secretariat, cycle, plan_cases
+):
+    from django.utils import timezone
+
+    from governance.plans.models import PlanGate, PlanVersion, PlanVersionCase
+
+    version = PlanVersion.objects.create(
+        cycle=cycle, number=1, gate=PlanGate.TRANSFER_CASE, price_year=2027,
+        frozen_at=timezone.now(), frozen_by=secretariat,
+    )
+    # The version froze the ranks the other way round, and without the third case.
+    for rank, case in ((1, plan_cases[1]), (2, plan_cases[0])):
+        PlanVersionCase.objects.create(
+            version=version, case=case, case_key=case.pk, title=case.title, rank=rank,
+            department_code=case.department.code, department_name=case.department.name,
+            scope=case.scope, case_type=case.case_type, state=case.state,
+        )
+    client.force_login(secretariat)
+    page = client.get(reverse("governance:export-list") + f"?cycle={cycle.pk}").content.decode()
+    assert f'name="version" value="{version.pk}"' in page
+    client.post(reverse("governance:export-start"),
+                {"kind": ExportKind.PLAN_PDF, "cycle": cycle.pk, "version": version.pk})
+    job = ExportJob.objects.get()
+    assert job.state == ExportState.DONE, job.error
+    assert job.version_key == str(version.pk)
+    assert job.version_label.startswith("Version 1 af planen for Budget 2027")
+    text = pdf_text(b"".join(
+        client.get(reverse("governance:export-download", args=[job.pk])).streaming_content))
+    first, second = (f"{note_code(c)}. {c.title}" for c in (plan_cases[1], plan_cases[0]))
+    assert text.rindex(first) < text.rindex(second)
+    assert plan_cases[2].title not in text
+    assert "Version 1 af planen for Budget 2027" in text

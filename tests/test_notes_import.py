@@ -330,7 +330,7 @@ def test_capital_lines_have_their_own_columns(client, staff, department, cycle, 
     sheet.cell(row=row_of(sheet, first), column=column_of(sheet, "Investering, anlæg 2028"),
                value=800_000)
     html = client.post(url(department, cycle), {"file": as_upload(book)}).content.decode()
-    assert "Investering, anlæg 2028:</strong> (tom) → 800.000 kr." in html
+    assert "Investering 2028 (anlæg):</strong> (tom) → 800.000 kr." in html
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
     client.post(url(department, cycle), {"token": token})
     line = CaseEconomyLine.objects.get(case=first, kind=EconomyKind.INVESTMENT, year=2028,

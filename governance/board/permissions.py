@@ -24,7 +24,11 @@ def sees_all_scores(user) -> bool:
 
 
 def can_publish_board(user) -> bool:
-    return user.is_authenticated and user.is_active and user.has_role(Role.SECRETARIAT)
+    """Publishing the board moves the qualified cases: whoever the workflow table lets
+    publish the prioritisation (``governance.permissions``)."""
+    from governance.permissions import can_publish_prioritisation
+
+    return can_publish_prioritisation(user)
 
 
 def can_set_criteria(user) -> bool:

@@ -19,6 +19,18 @@ from governance.board.models import Board, BoardEntry, BoardRecommendation, Crit
 from portfolio.models import CaseState, Department, InvestmentCase
 
 DISAGREEMENT_SPREAD = 2
+# The states of a case that is, or was, on a board.
+BOARD_STATES = (
+    CaseState.QUALIFIED,
+    CaseState.PRIORITISED,
+    CaseState.NOT_RECOMMENDED,
+    CaseState.FORWARDED,
+    CaseState.APPROVED,
+    CaseState.REJECTED,
+    CaseState.DEFERRED,
+    CaseState.IN_PROGRESS,
+    CaseState.COMPLETED,
+)
 # The states in which a case holds no money (as financing.selectors.INACTIVE_STATES).
 INACTIVE_STATES = (
     CaseState.WITHDRAWN,
@@ -430,10 +442,12 @@ def case_board_summary(user, case) -> CaseBoardSummary | None:
     """What ``user`` may read of the board about ``case``: the circle and the secretariat
     the rank, the mean (if not sealed for them) and the mark; the case's readers the
     rank, mean and outcome with its reason once the case is published."""
+    on_board = permissions.can_use_board(user)
+    if case.state not in BOARD_STATES or (not on_board and case.state == CaseState.QUALIFIED):
+        return None  # not on a board yet, or nothing published: no query
     entry = BoardEntry.objects.filter(case=case).select_related("published_in").first()
     if entry is None:
         return None
-    on_board = permissions.can_use_board(user)
     if not on_board and entry.published_in_id is None:
         return None
     scores = list(Score.objects.filter(case=case))

@@ -26,7 +26,8 @@ from governance.board.permissions import can_publish_board, can_use_board
 from governance.board.presenter import present
 from governance.board.selectors import Filters, board_state, queue_for
 from governance.board.services import BoardConflict, board_move, board_sync
-from governance.models import BudgetCycle, PhaseKind
+from governance.models import BudgetCycle
+from governance.workflow import table
 from kkdigital.lib.csvexport import csv_response
 from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.http import no_store
@@ -108,7 +109,7 @@ def _context(request, cycle, params, announcement=""):
         "querystring": _querystring(cycle, params),
         "queue_count": len(queue),
         "may_publish": can_publish_board(request.user),
-        "phase_open": cycle.is_phase_open(PhaseKind.PRIORITISATION),
+        "phase_open": table.step_open(cycle, "prioritise"),
         "announcement": announcement,
         "criteria": state.criteria,
         "pending_count": sum(1 for row in state.rows if not row.published),

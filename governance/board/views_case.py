@@ -31,7 +31,8 @@ from governance.board.services import (
     scores_save,
 )
 from governance.board.views import chosen_cycle
-from governance.models import BudgetCycle, PhaseKind
+from governance.models import BudgetCycle
+from governance.workflow import table
 from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.http import no_store
 from portfolio.permissions import get_case_for
@@ -45,7 +46,7 @@ def _board_url(cycle, case=None) -> str:
 def _case_on_board(request, pk):
     if not can_use_board(request.user):
         raise PermissionDenied
-    case = get_case_for(request.user, pk, "view")
+    case = get_case_for(request.user, pk)
     board_sync(cycle=case.cycle)
     entry = BoardEntry.objects.filter(case=case).select_related("published_in").first()
     if entry is None:
@@ -187,7 +188,7 @@ def publish_page(request, cycle_pk: int):
     board = board_sync(cycle=cycle)
     state = board_state(request.user, cycle)
     form = PublishForm(request.POST or None, initial={"version": board.version})
-    phase_open = cycle.is_phase_open(PhaseKind.PRIORITISATION)
+    phase_open = table.step_open(cycle, "prioritise")
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -203,14 +203,15 @@ def render_job(job: ExportJob) -> tuple[bytes, str]:
 
 
 def _frozen_version(job: ExportJob):
-    """The frozen plan version of the job, once plan versions exist (board)."""
+    """The frozen plan version the job was started for (None: the working version)."""
     if job.version_key == "working":
         return None
-    try:
-        from governance.models import PlanVersion  # the board's frozen versions
-    except ImportError:
-        return None
-    return PlanVersion.objects.filter(pk=job.version_key).first()
+    from governance.plans.models import PlanVersion
+
+    version = PlanVersion.objects.filter(pk=job.version_key, cycle=job.cycle).first()
+    if version is None:
+        raise ServiceError(_("The plan version no longer exists."))
+    return version
 
 
 def store_file(job: ExportJob, filename: str, content: bytes) -> str:

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -53,6 +53,7 @@ def export_list(request):
             "cycle": cycle,
             "jobs": jobs,
             "kinds": ExportKind.choices,
+            "versions": cycle.plan_versions.order_by("-number"),
             "may_start": can_start_exports(request.user),
             "financing_available": financing_available(),
         },
@@ -67,9 +68,15 @@ def export_start_view(request):
         raise PermissionDenied
     cycle = chosen_cycle(request)
     kind = request.POST.get("kind", "")
+    version = None
+    version_pk = request.POST.get("version", "working")
+    if version_pk != "working":
+        if not version_pk.isdigit():
+            raise Http404("No such plan version.")
+        version = get_object_or_404(cycle.plan_versions, pk=version_pk)
     started = time.monotonic()
     try:
-        job = services.export_start(actor=request.user, kind=kind, cycle=cycle)
+        job = services.export_start(actor=request.user, kind=kind, cycle=cycle, version=version)
     except ServiceError as error:
         messages.error(request, error.message)
         return redirect(f"{_list_url()}?cycle={cycle.pk}")

@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from governance.models import Notification
-from governance.services.notifications import _queue_email, department_users
+from governance.services.notifications import _queue_email, department_users, in_app_message
 
 from .models import FollowUpReport, ReportStatus
 
@@ -74,7 +74,9 @@ def _notify(user, reports) -> Notification:
         }
         subject = _("Reminder: follow-up reports due on %(deadline)s") % context
         body = render_to_string("governance/email/followup_reminder.txt", context).strip() + "\n"
-    notification = Notification(recipient=user, subject=subject[:250], body=body)
+        message = in_app_message("governance/email/followup_reminder.txt", context)
+    notification = Notification(recipient=user, subject=subject[:250], body=body,
+                                message=message)
     notification.full_clean()
     notification.save()
     _queue_email(notification.pk)

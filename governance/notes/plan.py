@@ -1,12 +1,10 @@
 """Which cases a collected note holds, in which order, and under which plan version.
 
-This is the adapter the directors' board's plan versions plug into. Until a
-frozen plan version exists on this branch, :func:`plan_for_cycle` takes the
-cycle's cases that are past the qualification, in the directors' rank order
-(unranked last, then by code), and labels the selection as a working version
-of today. A frozen version (board's ``TransitionPlan`` version) should be
-passed as ``version`` and its own ordered cases, label and date returned
-instead: only :func:`plan_for_cycle` needs to change.
+The one place that decides it: a frozen plan version (``governance.plans.PlanVersion``,
+frozen by the secretariat at a gate) gives its own cases in its own rank order,
+its label and the day it was frozen; without one, the working version takes the
+cycle's cases that are past the qualification in the directors' rank order
+(unranked last, then by code), labelled as the working version of today.
 """
 
 import datetime
@@ -51,14 +49,21 @@ def plan_queryset(cycle):
 
 
 def plan_for_cycle(cycle, version=None, *, today: datetime.date | None = None) -> PlanSelection:
-    """The plan's cases in rank order, with the version's label and date."""
+    """The plan's cases in rank order, with the version's label and date.
+
+    ``version``: a frozen ``governance.plans.PlanVersion`` of the cycle; its cases
+    in the version's rank order (cases deleted since are left out). Without it:
+    the working version of today.
+    """
     if version is not None:
-        cases = list(version.ordered_cases())
+        rows = version.cases.select_related("case__department", "case__cycle").order_by(
+            F("rank").asc(nulls_last=True), "title"
+        )
         return PlanSelection(
             cycle=cycle,
-            cases=cases,
-            label=str(version),
-            date=version.frozen_on,
+            cases=[row.case for row in rows if row.case_id is not None],
+            label=f"{version} ({version.get_gate_display().lower()})",
+            date=timezone.localtime(version.frozen_at).date(),
             version_key=str(version.pk),
         )
     return PlanSelection(

@@ -98,7 +98,7 @@ def _create(recipient: User, kind: str, context: dict, case=None) -> Notificatio
         subject = _subject(kind, context)
         template = f"governance/email/{kind}.txt"
         body = _text(render_to_string(template, context))
-        message = _text(render_to_string(template, {**context, "in_app": True}))
+        message = in_app_message(template, context)
     notification = Notification(
         recipient=recipient, case=case, subject=subject, body=body, message=message
     )
@@ -123,6 +123,19 @@ def _format_date(day: datetime.date) -> str:
 # (``send_unsent_emails``) sends them all once the broker is back.
 BROKER_DOWN_PAUSE_SECONDS = 30
 _broker_down_until = 0.0
+
+
+def in_app_message(template: str, context: dict) -> str:
+    """The short text the app shows for a notification: the e-mail template rendered
+    with ``in_app`` (no greeting, no address, no sign-off). Call it in the site's
+    language, as the e-mail's body."""
+    return _text(render_to_string(template, {**context, "in_app": True}))
+
+
+def queue_email(notification_id: int) -> None:
+    """E-mail a notification after commit; fails fast when the broker is down (the
+    beat task's sweep sends it later)."""
+    _queue_email(notification_id)
 
 
 def reset_broker_pause() -> None:

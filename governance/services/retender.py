@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from financing.models import ChannelKind, FinancingChannel
 from financing.services import allocation_request_set
 from governance.models import BudgetCycle, Notification
-from governance.services.notifications import department_users
+from governance.services.notifications import department_users, in_app_message, queue_email
 from kkdigital.lib.errors import ServiceError
 from portfolio import permissions
 from portfolio.models import (
@@ -235,7 +235,6 @@ def _request_loan(*, actor, case, contract, cycle) -> None:
 
 def notify_retender_case(*, case, contract, by_radar: bool, actor=None) -> list[Notification]:
     """The advis: the owner department's staff and IT leads hear of the new draft."""
-    from governance.tasks import send_notification_email
 
     notifications = []
     recipients = department_users([case.department_id]).exclude(
@@ -256,13 +255,12 @@ def notify_retender_case(*, case, contract, by_radar: bool, actor=None) -> list[
             subject = (_("Advis: the contract %(contract)s must be re-tendered")
                        % {"contract": contract.name})[:250]
             body = render_to_string("governance/email/retender_advis.txt", context).strip()
+            message = in_app_message("governance/email/retender_advis.txt", context)
         notification = Notification(recipient=recipient, case=case, subject=subject,
-                                    body=body + "\n")
+                                    body=body + "\n", message=message)
         notification.full_clean()
         notification.save()
-        transaction.on_commit(
-            lambda pk=notification.pk: send_notification_email.delay(pk), robust=True
-        )
+        queue_email(notification.pk)
         notifications.append(notification)
     return notifications
 

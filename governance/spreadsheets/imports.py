@@ -27,8 +27,9 @@ from django.utils.translation import gettext_noop
 
 from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.money import AmountError, parse_amount
-from portfolio.changes import Change, amount_change
+from portfolio.changes import Change
 from portfolio.forms import CaseForm, EconomyForm
+from portfolio.history import snapshot_key
 from portfolio.models import CaseScope, CaseType, EconomyKind, InvestmentCase, RiskLevel
 from portfolio.permissions import is_secretariat
 from portfolio.services import (
@@ -387,17 +388,15 @@ def _validate_row(number, values, header_of, department, cycle, case, title) -> 
             text = value
         form_data[name] = text
     economy_data = {}
-    anlaeg: dict[tuple, int | None] = {}
+    sheet_keys = set()
     for key, header in economy_columns(cycle.out_years):
         kind, year = key[0], key[1]
-        text = _amount_text(kind, values.get(header), errors, header)
-        if len(key) == 3:
-            # Capital lines: the economy form has no cells for them; the same rules.
-            anlaeg[key] = int(text) if text else None
-            if text and int(text) < 0:
-                errors.append(_("%(column)s: costs are positive amounts.") % {"column": header})
-            continue
-        economy_data[f"{EconomyForm.prefix}-{EconomyForm.cell_name(kind, year)}"] = text
+        area = key[2] if len(key) == 3 else "service"
+        sheet_keys.add((kind, year, area))
+        cell = EconomyForm.cell_name(kind, year, area)
+        economy_data[f"{EconomyForm.prefix}-{cell}"] = _amount_text(
+            kind, values.get(header), errors, header
+        )
     form = CaseForm(form_data, instance=case, department=department)
     economy = EconomyForm(economy_data, years=cycle.out_years)
     form_ok, economy_ok = form.is_valid(), economy.is_valid()
@@ -414,9 +413,9 @@ def _validate_row(number, values, header_of, department, cycle, case, title) -> 
     data = CaseData(
         fields={n: form.cleaned_data[n] for n, _l, _w in TEXT_FIELDS
                 if not (n in ("scope", "case_type") and not form.cleaned_data[n])},
-        economy={**economy.amounts(), **anlaeg},
+        # Only the cells the spreadsheet has; a line it has no column for stays.
+        economy={k: v for k, v in economy.amounts().items() if k in sheet_keys},
     )
-    stored = {line_key(line): line.amount for line in case.economy_lines.all()} if case else {}
     if case is None:
         before = CaseSnapshot(fields=dict.fromkeys(data.fields, ""), m2m={}, principles={},
                               economy={})
@@ -424,18 +423,20 @@ def _validate_row(number, values, header_of, department, cycle, case, title) -> 
     else:
         before = current_snapshot(case)
         action = "change"
-    before.economy = {k: v for k, v in stored.items() if len(k) == 2}
+    after_economy = dict(before.economy)
+    for (kind, year, area), amount in data.economy.items():
+        key = snapshot_key(kind, year, area)
+        if amount is None:
+            after_economy.pop(key, None)
+        else:
+            after_economy[key] = amount
     after = CaseSnapshot(
         fields={**before.fields, **data.fields},
         m2m=before.m2m,
         principles=before.principles,
-        economy={k: v for k, v in data.economy.items() if v is not None and len(k) == 2},
+        economy=after_economy,
     )
     changes = describe_changes(before, after)
-    for key, new in anlaeg.items():
-        old = stored.get(key)
-        if old != new:
-            changes.append(amount_change(header_of[key], old, new))
     if case is not None and not changes:
         action = "unchanged"
     return RowPlan(number, action, title, case, data=data, changes=changes)

@@ -108,11 +108,13 @@ def seed(*, today, log) -> None:
                 channel = channels[kind]
                 amounts = _request_amounts(case, kind)
                 _request(case, channel, amounts)
-                if "recommend" in steps:
+                mine = Allocation.objects.filter(case=case, channel=channel)
+                # Never overwrite a step another area's story (the board) already took.
+                if "recommend" in steps and not mine.filter(recommended__isnull=False).exists():
                     services.allocation_recommend_set(
                         actor=director, case=case, channel=channel, amounts=amounts
                     )
-                if "grant" in steps:
+                if "grant" in steps and not mine.filter(granted__isnull=False).exists():
                     # A partial grant: ØU gives 80 % of what was asked.
                     granted = {year: amount * 8 // 10 for year, amount in amounts.items()}
                     services.allocation_grant_set(

@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 
 from governance.board.funding import board_fund_above_line
-from governance.board.models import Board, BoardMove, Score
+from governance.board.models import Board, BoardEntry, BoardMove, Score
 from governance.board.services import (
     board_move,
     board_recommend,
@@ -177,7 +177,10 @@ def seed(*, today, log) -> None:
             if spec[0] not in existing:
                 _write_case(cycle, spec, channels[spec[5]], spec[6], seq)
         board = board_sync(cycle=cycle)
-        first_time = not BoardMove.objects.filter(board=board).exists()
+        # The circle's meeting happens once: when none of this demo's cases was moved yet.
+        first_time = not BoardMove.objects.filter(
+            board=board, case__title__in=[spec[0] for spec in BOARD_CASES]
+        ).exists()
         qualified = list(
             InvestmentCase.objects.filter(cycle=cycle, state=CaseState.QUALIFIED)
             .select_related("board_entry").order_by("board_entry__rank")
@@ -212,10 +215,15 @@ def _shape_board(cycle, birgitte, henrik) -> None:
     """The circle's meeting: a few moves, two marks against the rank, money above the line."""
     titles = {c.title: c for c in InvestmentCase.objects.filter(cycle=cycle,
                                                                  state=CaseState.QUALIFIED)}
+    # Published cases keep the top of the board; the circle orders what follows them.
+    top = (
+        BoardEntry.objects.filter(cycle=cycle, published_in__isnull=True)
+        .order_by("rank").values_list("rank", flat=True).first()
+    ) or 1
     moves = [
-        (birgitte, "Samlet identitets- og adgangsstyring (IAM)", 1),
-        (henrik, "Fælles chatbot til borgerhenvendelser", 2),
-        (birgitte, "Genudbud af omsorgssystemet CURA", 3),
+        (birgitte, "Samlet identitets- og adgangsstyring (IAM)", top),
+        (henrik, "Fælles chatbot til borgerhenvendelser", top + 1),
+        (birgitte, "Genudbud af omsorgssystemet CURA", top + 2),
     ]
     for director, title, rank in moves:
         if title in titles:
@@ -245,7 +253,6 @@ def _shape_board(cycle, birgitte, henrik) -> None:
 def _freeze_two_versions(cycle, secretariat, director, channels) -> None:
     """Version 1 to the transfer case; a recommended amount changes; version 2 to the
     budget negotiations."""
-    from financing.models import Allocation
     from financing.services import allocation_recommend_set
 
     try:
@@ -253,31 +260,24 @@ def _freeze_two_versions(cycle, secretariat, director, channels) -> None:
                     note="Første udgave til overførselssagen.")
     except ServiceError:
         return
-    allocation = (
-        Allocation.objects.filter(case__cycle=cycle, recommended__gt=0,
-                                  case__state__in=(CaseState.PRIORITISED, CaseState.FORWARDED))
-        .select_related("case", "channel").order_by("case__title", "year").first()
-    )
-    if allocation is not None:
-        allocation_recommend_set(
-            actor=director, case=allocation.case, channel=allocation.channel,
-            amounts={allocation.year: allocation.recommended * 3 // 4},
-        )
-    else:
-        # No money recommended for the plan's cases yet: the circle finds room for
-        # one of them in the year with the most left.
-        from financing.selectors import channel_year_totals
+    # Between the gates the circle finds room for a plan case that had no money
+    # yet, in the year with the most left (a case no other demo area touches, so
+    # that running the demo again changes nothing).
+    from financing.selectors import channel_year_totals
 
-        case = (
-            InvestmentCase.objects.filter(
-                cycle=cycle, state__in=(CaseState.PRIORITISED, CaseState.FORWARDED)
-            ).order_by("title").first()
+    rows = sorted(channel_year_totals(cycle), key=lambda row: -row.remaining)
+    for case in InvestmentCase.objects.filter(
+        cycle=cycle, state__in=(CaseState.PRIORITISED, CaseState.FORWARDED)
+    ).order_by("title"):
+        taken = set(case.allocations.values_list("channel_id", "year"))
+        room = next(
+            (r for r in rows if r.remaining > 0 and (r.channel.pk, r.year) not in taken), None
         )
-        room = max(channel_year_totals(cycle), key=lambda row: row.remaining, default=None)
-        if case is not None and room is not None and room.remaining > 0:
+        if room is not None:
             allocation_recommend_set(
                 actor=director, case=case, channel=room.channel,
                 amounts={room.year: min(2_000_000, room.remaining)},
             )
+            break
     plan_freeze(actor=secretariat, cycle=cycle, gate="budget_negotiations",
                 note="Opdateret til budgetforhandlingerne.")

@@ -10,6 +10,7 @@ from the radar. Idempotent: a second run changes nothing.
 import datetime
 import random
 import uuid
+from unittest import mock
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -193,8 +194,11 @@ def _case_systems(*, actor) -> None:
 
 
 def _radar_case(*, today, log) -> None:
-    """BIF's IT lead creates the draft re-tendering case from the radar (once)."""
-    from governance.services.retender import retender_case_create
+    """BIF's IT lead created the draft re-tendering case from the radar three days ago
+    (once). Like the base demo's story, it happened then: its rows and its advis are
+    dated then, and the advis counts as e-mailed then (nothing is mailed today)."""
+    from governance.models import Notification
+    from governance.services import retender
 
     contract = Contract.objects.filter(name=DEMO_CONTRACT).first()
     it_lead = get_user_model().objects.filter(username="jonas.kristensen").first()
@@ -202,5 +206,15 @@ def _radar_case(*, today, log) -> None:
         return
     if ContractCase.objects.filter(contract=contract).exists():
         return
-    case = retender_case_create(actor=it_lead, contract_pk=contract.pk, today=today)
+    moment = timezone.make_aware(
+        datetime.datetime.combine(today - datetime.timedelta(days=3), datetime.time(10, 0))
+    )
+    queued: list[int] = []
+    with (
+        mock.patch("django.utils.timezone.now", lambda: moment),
+        mock.patch.object(retender, "queue_email", queued.append),
+    ):
+        case = retender.retender_case_create(actor=it_lead, contract_pk=contract.pk,
+                                             today=today)
+    Notification.objects.filter(pk__in=queued).update(created_at=moment, emailed_at=moment)
     log(f"area 30 (register): re-tendering case »{case.title}« created from the radar")

@@ -113,31 +113,37 @@ class Clock:
 
 
 @contextlib.contextmanager
+def quiet_notifications(clock=None):
+    """The notifications demo data causes stay in the app, unmailed: each is dated when
+    it was caused (``clock``'s moment, else now) and marked as e-mailed then, so that
+    neither the task nor the sweeper of unsent mail sends the demo's mail."""
+    caused: list[tuple[int, datetime.datetime]] = []
+
+    def queue_email(notification_id, *args, **kwargs):
+        caused.append((notification_id, clock() if clock else timezone.now()))
+
+    if not hasattr(notification_service, "_queue_email"):
+        yield
+        return
+    with mock.patch.object(notification_service, "_queue_email", queue_email):
+        yield
+    for notification_id, moment in caused:
+        Notification.objects.filter(pk=notification_id).update(
+            created_at=moment, emailed_at=moment
+        )
+
+
+@contextlib.contextmanager
 def fixed_clock(moment: datetime.datetime):
     """Fix ``django.utils.timezone.now`` (and so ``localdate``, history dates,
     ``auto_now`` fields and the services' own clocks) until the block ends.
 
     The e-mails of the notifications the story causes are not sent: they belong
-    to the past. Each notification is dated when it was caused and marked as
-    e-mailed then, so that no sweeper sends them today.
+    to the past (``quiet_notifications``).
     """
     clock = Clock(moment)
-    caused: list[tuple[int, datetime.datetime]] = []
-
-    def queue_email(notification_id, *args, **kwargs):
-        caused.append((notification_id, clock.moment))
-
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(mock.patch("django.utils.timezone.now", clock))
-        if hasattr(notification_service, "_queue_email"):
-            stack.enter_context(
-                mock.patch.object(notification_service, "_queue_email", queue_email)
-            )
+    with mock.patch("django.utils.timezone.now", clock), quiet_notifications(clock):
         yield clock
-    for notification_id, moment in caused:
-        Notification.objects.filter(pk=notification_id).update(
-            created_at=moment, emailed_at=moment
-        )
 
 
 @dataclasses.dataclass(order=True)
@@ -514,10 +520,15 @@ def area_modules() -> list[str]:
 
 def seed_areas(*, today: datetime.date, log: Callable[[str], None]) -> list[str]:
     """Call each area module's ``seed(today=..., log=...)`` after the base demo, each in
-    its own transaction; returns the modules' names."""
+    its own transaction, with its notifications kept in the app and not mailed;
+    returns the modules' names."""
     names = area_modules()
     for name in names:
         module = importlib.import_module(name)
-        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+        with (
+            transaction.atomic(),
+            translation.override(settings.LANGUAGE_CODE),
+            quiet_notifications(),
+        ):
             module.seed(today=today, log=log)
     return names
