@@ -28,6 +28,8 @@ test: install
 
 # Measure the pages on a throw-away database (DATABASE_URL or a temporary SQLite
 # file): make bench BENCH_ARGS="--cases 100,1000 --repeat 5 --large"
+# The whole volume (seed_volume) at N times KK's, with a Markdown report in bench/results/:
+# make bench BENCH_ARGS="--scale 1 --report"   (PostgreSQL: DATABASE_URL=postgres://… make bench …)
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
 

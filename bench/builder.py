@@ -94,6 +94,10 @@ class Portfolio:
     cases: int = 0
     # A complete BIF draft that the measurements save and submit.
     bench_case_pk: int | None = None
+    # seed_volume: the seed number (None: each case's rows follow from its index
+    # alone, as before), and the states of the cycle being grown (None: STATE_WEIGHTS).
+    seed: int | None = None
+    state_weights: dict | None = None
 
     def principle_pks(self) -> list[int]:
         return sorted(p.pk for p in self.principles.values())
@@ -230,8 +234,8 @@ def _long_history_case(portfolio: Portfolio, edits: int) -> InvestmentCase:
 # --- Cases in bulk --------------------------------------------------------------------
 
 
-def _weighted_states(rng: random.Random) -> str:
-    states, weights = zip(*STATE_WEIGHTS.items(), strict=True)
+def _weighted_states(rng: random.Random, weights: dict | None = None) -> str:
+    states, weights = zip(*(weights or STATE_WEIGHTS).items(), strict=True)
     return rng.choices(states, weights)[0]
 
 
@@ -319,20 +323,30 @@ def _actor(people: _People, department_code: str, to_state: str) -> User:
 
 
 def _plan(portfolio: Portfolio, people: _People, index: int) -> _Plan:
-    rng = random.Random(index)
+    cycle_year = portfolio.cycle.budget_year
+    # A string seed is hashed the same way in every process (unlike hash()).
+    rng = random.Random(
+        index if portfolio.seed is None else f"{portfolio.seed}:{cycle_year}:{index}"
+    )
+    # An earlier cycle's cases were written and moved on that many years ago.
+    years_back = max(0, 2027 - cycle_year)
     code = DEPARTMENT_ORDER[index % len(DEPARTMENT_ORDER)]
     department = portfolio.departments[code]
     demo = demo_data.CASES[index % len(demo_data.CASES)]
     author = rng.choice(people.authors[code])
     # The first case of each department is a draft, so that even a tiny portfolio
     # has a BIF draft for the measurements to save and submit.
-    state = S.DRAFT if index < len(DEPARTMENT_ORDER) else _weighted_states(rng)
+    state = (
+        S.DRAFT if index < len(DEPARTMENT_ORDER)
+        and S.DRAFT in (portfolio.state_weights or STATE_WEIGHTS)
+        else _weighted_states(rng, portfolio.state_weights)
+    )
     path = demo_data.state_path(state, returned_once=rng.random() < 0.1)
 
     # The case was created 20 to 120 days ago, edited a few days later, and moved
     # on every few days after that; the last step lies before now.
     created = portfolio.now - datetime.timedelta(
-        days=rng.uniform(20, 120), minutes=rng.randint(0, 600)
+        days=rng.uniform(20, 120) + 365 * years_back, minutes=rng.randint(0, 600)
     )
     edit_date = created + datetime.timedelta(days=rng.uniform(0.5, 3))
     step_dates = []
@@ -368,7 +382,7 @@ def _plan(portfolio: Portfolio, people: _People, index: int) -> _Plan:
         green_text=demo.get("green_text", ""),
         state=state,
         cycle=portfolio.cycle,
-        price_year=portfolio.cycle.budget_year,
+        price_year=cycle_year,
         created_by=author,
         version=2 + len(path) - 1,
         created_at=created,
@@ -419,9 +433,11 @@ def _plan(portfolio: Portfolio, people: _People, index: int) -> _Plan:
         )
 
     lines = []
-    for kind, year in ECONOMY_KEYS:
+    shift = cycle_year - 2027
+    for kind, line_year in ECONOMY_KEYS:
+        year = None if line_year is None else line_year + shift
         if kind == EconomyKind.INVESTMENT:
-            amount = rng.randrange(1, 100) * 100_000 if year in (2027, 2028) else 0
+            amount = rng.randrange(1, 100) * 100_000 if year in (2027 + shift, 2028 + shift) else 0
         elif kind == EconomyKind.GAIN:
             amount = -rng.randrange(0, 60) * 50_000
         else:

@@ -96,6 +96,7 @@ def pages(portfolio: Portfolio) -> list[Page]:
         Page("qualification queue", secretariat, reverse("governance:qualification-queue")),
         Page("directors' board", "birgitte.hansen",
              reverse("governance:prioritisation") + f"?cycle={portfolio.cycle.pk}"),
+        *volume_pages(portfolio),
         Page("audit log", secretariat, audit),
         Page("audit log, one department", secretariat, f"{audit}?{one_department}"),
         Page("audit log CSV", secretariat, f"{audit}?format=csv"),
@@ -105,6 +106,50 @@ def pages(portfolio: Portfolio) -> list[Page]:
 
 
 ADMIN_CHANGELIST = "admin changelist of cases (reference)"
+
+
+def volume_pages(portfolio: Portfolio) -> list[Page]:
+    """The pages of money, the board's plan, the register, the follow-up and the notes,
+    on what ``bench.volume.seed_volume`` writes; a page whose data is not there (the
+    plain ``--cases`` portfolio has no plan version or follow-up round) is left out."""
+    from governance.followup.models import FollowUpRound
+    from governance.plans.models import PlanVersion
+
+    secretariat, director = "anne.jeppesen", "birgitte.hansen"
+    cycle = portfolio.cycle
+    found = []
+    found.append(Page("financing overview", secretariat, reverse("financing:overview")))
+    found.append(Page("development plan (current)", director, reverse("governance:plan")))
+    versions = list(
+        PlanVersion.objects.filter(cycle=cycle).order_by("number").values_list("pk", flat=True)
+    )
+    if versions:
+        found.append(Page("plan version 1", secretariat,
+                          reverse("governance:plan-version", args=[versions[0]])))
+    if len(versions) > 1:
+        found.append(Page("plan version 2 with its diff", secretariat,
+                          reverse("governance:plan-version", args=[versions[-1]])))
+    found += [
+        Page("IT system register", secretariat, reverse("register:system-list")),
+        Page("contract register", secretariat, reverse("register:contract-list")),
+        Page("re-tendering radar", "jonas.kristensen", reverse("register:radar")),
+    ]
+    round_pk = FollowUpRound.objects.order_by("-year", "-pk").values_list("pk", flat=True).first()
+    if round_pk is not None:
+        found.append(Page("follow-up round overview", secretariat,
+                          reverse("governance:followup-round", args=[round_pk])))
+    found += [
+        Page("portfolio glance", director, reverse("governance:portfolio-glance")),
+        Page("exports list", secretariat, reverse("governance:export-list")),
+    ]
+    note_case = (
+        InvestmentCase.objects.filter(cycle=cycle, state=CaseState.PRIORITISED)
+        .order_by("pk").values_list("pk", flat=True).first()
+    )
+    if note_case is not None:
+        found.append(Page("budget note PDF, one case", secretariat,
+                          reverse("governance:case-note", args=[note_case])))
+    return found
 
 
 def database_floor(sqls: list[str]) -> float:
@@ -206,6 +251,44 @@ def measure_case_save(portfolio: Portfolio, repeat: int) -> Result:
     count = len(queries)
     times = [_timed(save(run)) for run in range(1, repeat + 1)]
     return Result("save the case form (case_update)", "mette.holm", times, count, 0)
+
+
+def measure_board_move(portfolio: Portfolio, repeat: int) -> Result | None:
+    """A director moves the board's last case to the top (``board_move``), which shifts
+    every rank in between; the repeats move it back down and up again, each timed.
+    None when the cycle's board has fewer than two cases."""
+    from governance.board.models import Board, BoardEntry
+    from governance.board.services import board_move
+
+    director = portfolio.users["birgitte.hansen"]
+    entries = list(
+        BoardEntry.objects.filter(cycle=portfolio.cycle).order_by("rank")
+        .values_list("case_id", "rank")
+    )
+    if len(entries) < 2:
+        return None
+    from bench.volume import short_titled
+
+    # The last case whose title fits board_move's change reason (see bench.volume._board).
+    movable = short_titled([pk for pk, rank in entries if rank > 1])
+    if not movable:
+        return None
+    case_pk = movable[-1]
+    bottom = len(entries)
+
+    def move(to_rank):
+        version = Board.objects.get(cycle=portfolio.cycle).version
+        return lambda: board_move(actor=director, case_pk=case_pk, to_rank=to_rank,
+                                  version=version)
+
+    with CaptureQueriesContext(connection) as queries:
+        move(1)()
+    count = len(queries)
+    times = [_timed(move(bottom if run % 2 == 0 else 1)) for run in range(repeat)]
+    if repeat % 2 == 0:
+        move(bottom)()
+    return Result(f"move on the board ({len(entries)} cases, board_move)", director.username,
+                  times, count, 0)
 
 
 def measure_transition(portfolio: Portfolio, repeat: int) -> Result:

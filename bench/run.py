@@ -1,6 +1,7 @@
 """Measure KK Digital's pages and services on a realistic portfolio, at several sizes.
 
-    .venv/bin/python bench/run.py [--cases 100,1000] [--repeat 3] [--large]
+    .venv/bin/python bench/run.py [--cases 100,1000] [--repeat 3] [--large] [--report]
+    .venv/bin/python bench/run.py --scale 1 [--seed 1] [--repeat 3] [--report]
 
 Against a throw-away database that this script creates and drops: PostgreSQL
 (a ``test_…`` database next to the one DATABASE_URL names) when DATABASE_URL is
@@ -44,6 +45,14 @@ def parse_args(argv=None):
         "--repeat", type=int, default=3, help="timed requests per page (default: %(default)s)"
     )
     parser.add_argument(
+        "--scale", type=int, default=None,
+        help="instead of --cases: the whole volume of seed_volume at N times KK's "
+             "(1: about 400 cases over five cycles, 1.600 IT systems, 2.000 contracts)",
+    )
+    parser.add_argument(
+        "--seed", type=int, default=1, help="seed number for --scale (default: %(default)s)"
+    )
+    parser.add_argument(
         "--report", action="store_true",
         help="also write the tables as Markdown to bench/results/",
     )
@@ -56,6 +65,8 @@ def parse_args(argv=None):
         sizes.update(LARGE_SIZES)
     if not sizes or min(sizes) < 1 or args.repeat < 1:
         parser.error("sizes and repeats must be at least 1")
+    if args.scale is not None and args.scale < 1:
+        parser.error("--scale must be at least 1")
     args.sizes = sorted(sizes)
     return args
 
@@ -133,7 +144,7 @@ def write_report(environment_text: str, sections: list[tuple[str, list[list]]]) 
     return path
 
 
-def environment(sizes, repeat) -> str:
+def environment(sizes, repeat, scale=None, seed=None) -> str:
     import django
     from django.db import connection
 
@@ -150,8 +161,11 @@ def environment(sizes, repeat) -> str:
             f"machine:   {os.cpu_count()} cores, {platform.machine()}, {platform.system()}",
             f"database:  {database}",
             f"python:    {platform.python_version()}, Django {django.get_version()}",
-            f"sizes:     {', '.join(str(n) for n in sizes)} cases in one cycle; "
-            f"{repeat} timed runs per page",
+            (
+                f"data:      seed_volume --scale {scale} --seed {seed}; "
+                if scale else
+                f"sizes:     {', '.join(str(n) for n in sizes)} cases in one cycle; "
+            ) + f"{repeat} timed runs per page",
         ]
     )
 
@@ -181,7 +195,7 @@ def main(argv=None) -> int:
         teardown_test_environment,
     )
 
-    from bench import builder, measure
+    from bench import measure
 
     # As in a test run: DEBUG off, e-mail kept in memory, "testserver" allowed.
     setup_test_environment(debug=False)
@@ -198,50 +212,13 @@ def main(argv=None) -> int:
     databases = setup_databases(verbosity=0, interactive=False)
     failed = False
     try:
-        environment_text = environment(args.sizes, args.repeat)
+        environment_text = environment(args.sizes, args.repeat, args.scale, args.seed)
         sections = []
         print(environment_text, flush=True)
-        built = time.perf_counter()
-        portfolio = builder.build_portfolio()
-        print(f"master data and the long-history case: {time.perf_counter() - built:.1f} s")
-        summary = {}
-        for size in args.sizes:
-            built = time.perf_counter()
-            builder.grow(portfolio, size)
-            if connection.vendor == "postgresql":
-                # What autovacuum does soon after a big load; the planner needs it.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
-            print(
-                f"\n== {size} cases (built in {time.perf_counter() - built:.1f} s: {counts()})",
-                flush=True,
-            )
-            results = measure.measure_pages(portfolio, args.repeat)
-            results.append(measure.measure_case_save(portfolio, args.repeat))
-            results.append(measure.measure_transition(portfolio, args.repeat))
-            rows = result_rows(results)
-            sections.append((f"{size} cases ({counts()})", rows))
-            print(format_table(HEADERS, rows, ALIGN), flush=True)
-            summary[size] = results
-        if len(args.sizes) > 1:
-            print("\n== median ms (queries) by size")
-            first = summary[args.sizes[0]]
-            rows = []
-            for i, result in enumerate(first):
-                rows.append(
-                    [f"{result.name} ({result.who})"]
-                    + [
-                        f"{summary[n][i].median_ms:.0f} ({summary[n][i].queries})"
-                        for n in args.sizes
-                    ]
-                )
-            print(
-                format_table(
-                    ["page / service", *(f"{n} cases" for n in args.sizes)],
-                    rows,
-                    "l" + "r" * len(args.sizes),
-                )
-            )
+        if args.scale:
+            sections = measure_volume(args)
+        else:
+            sections = measure_sizes(args)
         if args.report:
             print(f"\nreport: {write_report(environment_text, sections)}")
     except measure.MeasurementError as error:
@@ -254,6 +231,98 @@ def main(argv=None) -> int:
             shutil.rmtree(tmp, ignore_errors=True)
     print(f"\ntotal {time.perf_counter() - started:.0f} s")
     return 1 if failed else 0
+
+
+def _analyze():
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a big load; the planner needs it.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+
+
+def _measure_all(portfolio, repeat):
+    from bench import measure
+
+    results = measure.measure_pages(portfolio, repeat)
+    results.append(measure.measure_case_save(portfolio, repeat))
+    results.append(measure.measure_transition(portfolio, repeat))
+    moved = measure.measure_board_move(portfolio, repeat)
+    if moved is not None:
+        results.append(moved)
+    return results
+
+
+def measure_volume(args) -> list:
+    """The whole volume of ``seed_volume`` at one scale, every page and service."""
+    from bench.volume import seed_volume
+
+    built = time.perf_counter()
+    volume = seed_volume(scale=args.scale, seed=args.seed, log=print)
+    _analyze()
+    described = ", ".join(f"{n:,}".replace(",", ".") + f" {name}"
+                          for name, n in volume.counts.items())
+    print(f"\n== scale {args.scale} (built in {time.perf_counter() - built:.1f} s)", flush=True)
+    from bench.jobs import measure_kitos_import
+    from bench.measure import MeasurementError
+    from kkdigital.lib.errors import ServiceError
+
+    results = _measure_all(volume.portfolio, args.repeat)
+    print(format_table(HEADERS, result_rows(results), ALIGN), flush=True)
+    # Last: the import changes the register the pages above read.
+    print("\nthe KITOS import of the whole register …", flush=True)
+    try:
+        results += measure_kitos_import(volume.portfolio)
+    except (ServiceError, MeasurementError) as error:
+        print(f"error in the KITOS import (the pages are reported): {error}", file=sys.stderr)
+    rows = result_rows(results)
+    print(format_table(HEADERS, rows, ALIGN), flush=True)
+    return [(f"Scale {args.scale} ({described})", rows)]
+
+
+def measure_sizes(args) -> list:
+    """One portfolio grown to each of ``args.sizes`` cases in one cycle."""
+    from bench import builder
+
+    sections = []
+    built = time.perf_counter()
+    portfolio = builder.build_portfolio()
+    print(f"master data and the long-history case: {time.perf_counter() - built:.1f} s")
+    summary = {}
+    for size in args.sizes:
+        built = time.perf_counter()
+        builder.grow(portfolio, size)
+        _analyze()
+        print(
+            f"\n== {size} cases (built in {time.perf_counter() - built:.1f} s: {counts()})",
+            flush=True,
+        )
+        results = _measure_all(portfolio, args.repeat)
+        rows = result_rows(results)
+        sections.append((f"{size} cases ({counts()})", rows))
+        print(format_table(HEADERS, rows, ALIGN), flush=True)
+        summary[size] = results
+    if len(args.sizes) > 1:
+        print("\n== median ms (queries) by size")
+        first = summary[args.sizes[0]]
+        rows = []
+        for i, result in enumerate(first):
+            rows.append(
+                [f"{result.name} ({result.who})"]
+                + [
+                    f"{summary[n][i].median_ms:.0f} ({summary[n][i].queries})"
+                    for n in args.sizes
+                ]
+            )
+        print(
+            format_table(
+                ["page / service", *(f"{n} cases" for n in args.sizes)],
+                rows,
+                "l" + "r" * len(args.sizes),
+            )
+        )
+    return sections
 
 
 if __name__ == "__main__":

@@ -3,9 +3,12 @@
 No times are asserted: a benchmark measures, it does not pass or fail on speed.
 """
 
-import pytest
+import re
 
-from bench import builder, measure
+import pytest
+from django.db import transaction
+
+from bench import builder, measure, volume
 from governance.models import CaseTransition
 from portfolio.models import CaseEconomyLine, CasePrinciple, InvestmentCase
 
@@ -67,3 +70,93 @@ def test_a_page_that_answers_with_an_error_stops_the_run(staff, client):
     page = measure.Page("audit log", staff.username, "/proces/revisionslog/")
     with pytest.raises(measure.MeasurementError):
         measure.measure_page(client, page, repeat=1)
+
+
+# --- The volume (seed_volume) and the pages of point 3 of the issue --------------------
+
+# Two tiny volumes: the second has twice the cases, systems and contracts of the first.
+SMALL = {"cases_per_scale": 80, "systems_per_scale": 30, "contracts_per_scale": 40}
+LARGER = {"cases_per_scale": 160, "systems_per_scale": 60, "contracts_per_scale": 80}
+# What grows with the data, known and reported, not hidden: the audit CSV is streamed
+# in chunks of 500 entries (by design); board_move saves every entry it shifts, each with
+# its history row (two queries per rank passed; see bench/README.md, "What the numbers say").
+GROWS = {"audit log CSV", "move on the board (N cases, board_move)"}
+VOLUME_PAGES = {
+    "financing overview", "development plan (current)", "plan version 1",
+    "plan version 2 with its diff", "IT system register", "contract register",
+    "re-tendering radar", "follow-up round overview", "portfolio glance", "exports list",
+    "budget note PDF, one case",
+}
+
+
+def _key(result) -> tuple[str, str]:
+    # "case page, 5 versions", "move on the board (12 cases, …)": the numbers are sizes.
+    return re.sub(r"\d+", "N", result.name), result.who
+
+
+def _measured(sizes: dict) -> tuple[dict, dict]:
+    """Every page and service on a tiny volume, inside a savepoint that is rolled back,
+    so that the next volume starts from an empty database again."""
+    with transaction.atomic():
+        written = volume.seed_volume(scale=1, seed=1, log=lambda _line: None, edits=2, **sizes)
+        results = measure.measure_pages(written.portfolio, repeat=1)
+        results.append(measure.measure_board_move(written.portfolio, repeat=1))
+        results.append(measure.measure_case_save(written.portfolio, repeat=1))
+        results.append(measure.measure_transition(written.portfolio, repeat=1))
+        counts = dict(written.counts)
+        transaction.set_rollback(True)
+    return {_key(r): r.queries for r in results}, counts
+
+
+@pytest.mark.django_db
+def test_every_page_answers_on_the_volume_with_the_same_queries_at_two_sizes():
+    small, small_counts = _measured(SMALL)
+    larger, larger_counts = _measured(LARGER)
+
+    # The volume has everything the pages read, and the larger one more of it.
+    for name in ("cases", "allocations", "board entries", "scores", "plan version cases",
+                 "IT systems", "contracts", "follow-up reports", "decisions"):
+        assert 0 < small_counts[name] < larger_counts[name], name
+    assert small_counts["cycles"] == larger_counts["cycles"] == 5
+    assert small_counts["plan versions"] == 2 and small_counts["follow-up rounds"] == 2
+    assert small_counts["loans"] >= 1
+    # Every page answered 200 (measure_page raises otherwise), the new ones included.
+    assert {re.sub(r"\d+", "N", name) for name in VOLUME_PAGES} <= {name for name, _who in small}
+    assert small.keys() == larger.keys()
+    grown = {
+        key: (small[key], larger[key])
+        for key in small
+        if key[0] not in GROWS and small[key] != larger[key]
+    }
+    assert grown == {}, f"query counts that grow with the data: {grown}"
+
+
+def test_seed_volume_is_reproducible_from_its_seed(db):
+    def fingerprint(seed):
+        with transaction.atomic():
+            volume.seed_volume(scale=1, seed=seed, log=lambda _line: None, edits=1, **SMALL)
+            rows = (
+                sorted(InvestmentCase.objects.values_list("title", "state", "cycle__budget_year")),
+                sorted(
+                    CaseEconomyLine.objects.values_list("case__title", "kind", "year", "amount"),
+                    key=lambda row: (row[0], row[1], row[2] or 0, row[3]),
+                ),
+            )
+            transaction.set_rollback(True)
+        return rows
+
+    first = fingerprint(7)
+    assert fingerprint(7) == first
+    assert fingerprint(8) != first
+
+
+def test_the_kitos_import_of_the_whole_register_is_measured(db):
+    from bench import jobs
+    from portfolio.register.models import ITSystem
+
+    written = volume.seed_volume(scale=1, seed=1, log=lambda _line: None, edits=1, **SMALL)
+    dry_run, imported = jobs.measure_kitos_import(written.portfolio)
+
+    assert dry_run.name.startswith("KITOS import, 30 systems") and imported.queries > 0
+    assert ITSystem.objects.count() == 30
+    assert ITSystem.objects.filter(supplier__endswith="(ny leverandør)").count() == 3
