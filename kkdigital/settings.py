@@ -274,6 +274,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS.update(
     }
 )
 
+# A history record's change reason is text, not 100 characters: reasons name cases
+# ("Flyttet fra nr. 12 til nr. 3: <title>") and people's own words for acting
+# outside a phase, which PostgreSQL would otherwise refuse past the limit.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 # Security baseline.
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG
