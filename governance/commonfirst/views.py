@@ -21,14 +21,12 @@ def case_page_context(user, case) -> dict:
     if not (own or secretariat) or case.state == CaseState.WITHDRAWN:
         return {}
     matches = similar_cases(case)
-    readable = (
-        set(
-            InvestmentCase.objects.visible_to(user)
-            .filter(pk__in=[m.case.pk for m in matches])
-            .values_list("pk", flat=True)
-        )
-        if matches
-        else set()
+    # One query whether or not anything matched ([0] matches no case), so that the
+    # case page costs the same however many similar cases there are.
+    readable = set(
+        InvestmentCase.objects.visible_to(user)
+        .filter(pk__in=[m.case.pk for m in matches] or [0])
+        .values_list("pk", flat=True)
     )
     candidates = list(case.crosscutting_candidates.prefetch_related("cases__department"))
     together = {c.pk for candidate in candidates for c in candidate.cases.all()}
