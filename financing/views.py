@@ -1,6 +1,5 @@
 """The financing pages: a case's money, the overview with its export, the loan ledger."""
 
-import csv
 import io
 
 from django.contrib import messages
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kkdigital.lib.cells import neutralise
+from kkdigital.lib.csvexport import csv_response
 from kkdigital.lib.errors import ServiceError
 from portfolio.models import Department
 from portfolio.permissions import get_case_for
@@ -170,15 +170,8 @@ def overview_export(request, fmt):
     cycle = _overview_cycle(request)
     filename = f"finansieringsoverblik-{cycle.budget_year}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerow(EXPORT_HEADER)
-        writer.writerows(_export_rows(cycle))
-        response = HttpResponse(
-            "\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-        return response
+        return csv_response(f"{filename}.csv", EXPORT_HEADER, _export_rows(cycle),
+                            stream=False)
     from openpyxl import Workbook
 
     book = Workbook()

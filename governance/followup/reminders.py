@@ -11,7 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from governance.models import Notification
-from governance.services.notifications import _queue_email, department_users, in_app_message
+from governance.services.notifications import department_users, in_app_message, queue_email
 
 from .models import FollowUpReport, ReportStatus
 
@@ -79,5 +79,5 @@ def _notify(user, reports) -> Notification:
                                 message=message)
     notification.full_clean()
     notification.save()
-    _queue_email(notification.pk)
+    queue_email(notification.pk)
     return notification

@@ -6,20 +6,19 @@ Anyone who may read cases reads the register; a department's own entries come
 first. Only the secretariat imports.
 """
 
-import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kkdigital.lib.cells import neutralise
+from kkdigital.lib.csvexport import csv_response
 from kkdigital.lib.errors import ServiceError
 
 from ..models import InvestmentCase, Role
@@ -238,14 +237,7 @@ def consolidation(request):
 # ------------------------------------------------------------------- exports
 
 def _csv_response(filename, header, rows):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow([neutralise(h) for h in header])
-    for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
-    return response
+    return csv_response(filename, header, rows, stream=False)
 
 
 def _date(day):
