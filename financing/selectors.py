@@ -265,8 +265,9 @@ def _gross_gains_cover(lines, within: int) -> bool:
 _NO_RULES = object()
 
 
-def pool_result(case, rules=_NO_RULES, *, allocations=None) -> PoolResult:
-    """Evaluate the pool rules on a case (uses prefetched allocations and economy lines).
+def pool_result(case, rules=_NO_RULES, *, allocations=None, lines=None) -> PoolResult:
+    """Evaluate the pool rules on a case (uses prefetched allocations and economy lines,
+    or ``allocations`` and ``lines`` given: anything with ``kind``, ``year``, ``amount``).
 
     ``rules`` not given: the case's cycle's rules (one query); None: the cycle has
     none. A case that does not ask the pool for money is not evaluated
@@ -274,7 +275,7 @@ def pool_result(case, rules=_NO_RULES, *, allocations=None) -> PoolResult:
     """
     if allocations is None:
         allocations = case.allocations.all()
-    lines = list(case.economy_lines.all())
+    lines = list(case.economy_lines.all()) if lines is None else list(lines)
     payback = payback_years(lines)
     if not asks_pool(allocations):
         return PoolResult(False, True, [], payback)

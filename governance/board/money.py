@@ -60,12 +60,12 @@ def channel_year_totals(cycle) -> dict[tuple[int, int], Total]:
     return result
 
 
-def pool_result(case, rules=None, allocations=None):
+def pool_result(case, rules=None, allocations=None, lines=None):
     if not money_available():
         return None
     from financing.selectors import pool_result as result
 
-    return result(case, rules, allocations=allocations)
+    return result(case, rules, allocations=allocations, lines=lines)
 
 
 def pool_rules(cycle):

@@ -34,7 +34,7 @@ def present(rows) -> None:
         row.url_recommend = patterns["recommend"].replace(str(_PK), pk)
         row.url_fund = patterns["fund"].replace(str(_PK), pk)
         codes = [case.department.code] + [
-            d.code for d in case.participating_departments.all() if d.pk != case.department_id
+            d.code for d in case.board_departments if d.pk != case.department_id
         ]
         row.meta = " · ".join(
             (", ".join(codes), scopes.get(case.scope, ""), types.get(case.case_type, ""))

@@ -8,15 +8,15 @@ queries whatever the number of cases.
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.board import money, permissions
 from governance.board.cutline import BELOW, FITS, PARTIAL, case_status, cut_lines
 from governance.board.models import Board, BoardEntry, BoardRecommendation, Criterion, Score
-from portfolio.models import CaseState, Department, InvestmentCase
+from portfolio.models import CaseEconomyLine, CaseState, Department, InvestmentCase
 
 DISAGREEMENT_SPREAD = 2
 # The states of a case that is, or was, on a board.
@@ -40,11 +40,23 @@ INACTIVE_STATES = (
 )
 
 
+class EconomyLine(NamedTuple):
+    kind: str
+    year: int | None
+    amount: int
+
+
 @dataclass
 class DirectorScores:
     director: object
     by_criterion: dict[int, Score]
-    mean: Decimal | None
+    weights: dict[int, int] | None = None  # None: the mean is not to be shown
+
+    @property
+    def mean(self) -> Decimal | None:
+        if self.weights is None:
+            return None
+        return weighted_mean(self.by_criterion.values(), self.weights)
 
 
 @dataclass
@@ -160,18 +172,40 @@ class BoardState:
     summary: list = field(default_factory=list)
 
 
+# The case's long texts are not on the board: 400 rows of them are most of the bytes.
+_CASE_TEXTS = tuple(
+    f"case__{name}"
+    for name in ("summary", "background", "solution", "risk_text", "dependencies", "green_text")
+)
+
+
 def _entries(cycle):
-    return list(
+    """The cycle's board entries in rank order, each case with ``board_department_ids``
+    (participating departments besides its own, by code) and ``board_theme_ids``: the
+    links are read as id pairs, not as 400 cases' worth of model instances."""
+    entries = list(
         BoardEntry.objects.filter(cycle=cycle)
         .select_related("case", "case__department", "published_in")
-        .prefetch_related(
-            Prefetch(
-                "case__participating_departments", queryset=Department.objects.order_by("code")
-            ),
-            "case__themes",
-        )
+        .defer(*_CASE_TEXTS)
         .order_by("rank")
     )
+    departments = {d.pk: d for d in Department.objects.all()}
+    links = InvestmentCase.participating_departments.through.objects.filter(
+        investmentcase__board_entry__cycle=cycle
+    ).values_list("investmentcase_id", "department_id")
+    participating = defaultdict(list)
+    for case_id, department_id in links:
+        participating[case_id].append(departments[department_id])
+    themes = defaultdict(set)
+    for case_id, theme_id in InvestmentCase.themes.through.objects.filter(
+        investmentcase__board_entry__cycle=cycle
+    ).values_list("investmentcase_id", "theme_id"):
+        themes[case_id].add(theme_id)
+    for entry in entries:
+        case = entry.case
+        case.board_departments = sorted(participating[case.pk], key=lambda d: d.code)
+        case.board_theme_ids = themes[case.pk]
+    return entries
 
 
 def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
@@ -201,14 +235,19 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     )
     channels = {c.pk: c for c in money.channels()} if (totals or allocations) else {}
     rules = money.pool_rules(cycle) if allocations else None
-    # The pool's verdict reads the economy: fetch it for the cases that ask the pool only.
-    pool_cases = [
-        e.case
+    # The pool's verdict reads the economy lines' kind, year and amount, as tuples, of
+    # the cases that ask the pool only.
+    pool_case_ids = {
+        e.case_id
         for e in entries
         if any(getattr(a.channel, "kind", "") == "pool" for a in allocations.get(e.case_id, ()))
-    ]
-    if pool_cases:
-        prefetch_related_objects(pool_cases, "economy_lines")
+    }
+    pool_lines = defaultdict(list)
+    if pool_case_ids:
+        for case_id, *line in CaseEconomyLine.objects.filter(
+            case_id__in=pool_case_ids
+        ).values_list("case_id", "kind", "year", "amount"):
+            pool_lines[case_id].append(EconomyLine(*line))
 
     rows = []
     for entry in entries:
@@ -225,7 +264,7 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
                 DirectorScores(
                     director=group[0].director,
                     by_criterion={s.criterion_id: s for s in group},
-                    mean=weighted_mean(group, weights),
+                    weights=weights,
                 )
                 for group in by_director.values()
             ]
@@ -235,7 +274,7 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
             # Only their own scores; the mean and the flag would give the others' away.
             mine = [s for s in case_scores if s.director_id == user.pk]
             if mine:
-                row.directors = [DirectorScores(user, {s.criterion_id: s for s in mine}, None)]
+                row.directors = [DirectorScores(user, {s.criterion_id: s for s in mine})]
         row.allocations = allocations.get(case.pk, [])
         for a in row.allocations:
             key = (a.channel_id, a.year)
@@ -253,8 +292,10 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
             row.recommended_by_year.get((channel.pk if channel else None, year)) != fits
             for channel, year, fits in row.partial
         )
-        if case in pool_cases:
-            row.pool = money.pool_result(case, rules, allocations=row.allocations)
+        if case.pk in pool_case_ids:
+            row.pool = money.pool_result(
+                case, rules, allocations=row.allocations, lines=pool_lines[case.pk]
+            )
         row.effective, row.effective_reason = effective_recommendation(entry, row, lines, channels)
         rows.append(row)
 
@@ -273,8 +314,9 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     visible_rows = [row for row in rows if _matches(row, filters)]
     years = sorted({key[1] for key in lines} | {key[1] for key in totals}) or cycle.out_years
     ranks = {row.case.pk: row.entry.rank for row in rows}
+    shorts = defaultdict(str, {pk: short_name(channel) for pk, channel in channels.items()})
     for row in visible_rows:
-        row.year_cells = _year_cells(row, years, lines, channels)
+        row.year_cells = _year_cells(row, years, lines, channels, shorts)
     state = BoardState(
         board=board,
         criteria=criteria,
@@ -302,7 +344,7 @@ def short_name(channel) -> str:
     return str(SHORT_NAMES.get(getattr(channel, "kind", ""), channel))
 
 
-def _year_cells(row, years, lines, channels):
+def _year_cells(row, years, lines, channels, shorts):
     cells = []
     for year in years:
         items = []
@@ -313,7 +355,7 @@ def _year_cells(row, years, lines, channels):
             items.append(
                 {
                     "channel": channels.get(channel_id),
-                    "short": short_name(channels.get(channel_id)),
+                    "short": shorts[channel_id],
                     "requested": requested,
                     "recommended": row.recommended_by_year.get((channel_id, year)),
                     "status": line.status.get(row.case.pk) if line else None,
@@ -381,12 +423,12 @@ def _matches(row: Row, filters: Filters) -> bool:
     case = row.case
     if filters.department and not (
         case.department_id == filters.department
-        or any(d.pk == filters.department for d in case.participating_departments.all())
+        or any(d.pk == filters.department for d in case.board_departments)
     ):
         return False
     if filters.scope and case.scope != filters.scope:
         return False
-    if filters.theme and not any(t.pk == filters.theme for t in case.themes.all()):
+    if filters.theme and filters.theme not in case.board_theme_ids:
         return False
     if filters.channel and not any(a.channel_id == filters.channel for a in row.allocations):
         return False

@@ -24,6 +24,7 @@ from governance.board.forms import FilterForm, MoveForm
 from governance.board.models import BoardEntry
 from governance.board.permissions import can_publish_board, can_use_board
 from governance.board.presenter import present
+from governance.board.rows import render_body
 from governance.board.selectors import Filters, board_state, queue_for
 from governance.board.services import BoardConflict, board_move, board_sync
 from governance.models import BudgetCycle
@@ -100,7 +101,7 @@ def _context(request, cycle, params, announcement=""):
     state = board_state(request.user, cycle, filters)
     present(state.rows)
     queue = queue_for(request.user, cycle)
-    return {
+    context = {
         "cycle": cycle,
         "cycles": BudgetCycle.objects.all(),
         "state": state,
@@ -119,6 +120,8 @@ def _context(request, cycle, params, announcement=""):
             '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
         ),
     }
+    context["board_body"] = render_body(state, context)
+    return context
 
 
 @login_required
