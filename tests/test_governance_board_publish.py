@@ -116,6 +116,25 @@ def test_a_case_qualified_after_publication_is_published_in_a_supplementary_roun
         board_publish(actor=secretariat, cycle=cycle)
 
 
+def test_a_supplementary_round_tells_the_department_of_its_late_case_only(
+    secretariat, director, cycle, cases, department, staff
+):
+    from governance.models import Notification
+
+    board_publish(actor=secretariat, cycle=cycle)
+    first_round = Notification.objects.filter(recipient=staff).count()
+    assert first_round == 3  # one for each published case
+    late = case_in(CaseState.SUBMITTED, cycle=cycle, department=department, title="Sen sag")
+    case_qualify(actor=secretariat, case_pk=late.pk)
+    Notification.objects.filter(recipient=staff, case=late).delete()  # submit/qualify notices
+    board_publish(actor=secretariat, cycle=cycle)
+    late_notices = Notification.objects.filter(recipient=staff, case=late)
+    assert late_notices.count() == 1
+    assert "Sen sag" in late_notices.get().subject
+    # The cases of the first round are not announced again.
+    assert Notification.objects.filter(recipient=staff).exclude(case=late).count() == first_round
+
+
 def test_a_department_reads_the_outcome_only_once_published(
     client, staff, secretariat, cycle, cases
 ):

@@ -174,4 +174,5 @@ def test_a_move_down_shifts_the_cases_between_up(director, cycle, cases):
     assert ranks(cycle) == [c.title for c in (cases[1], cases[2], cases[0], cases[3])]
     board_move(actor=director, case_pk=cases[3].pk, to_rank=1, version=version(cycle))
     assert ranks(cycle) == [c.title for c in (cases[3], cases[1], cases[2], cases[0])]
-    assert BoardEntry.objects.get(case=cases[2]).history.first().history_change_reason.startswith("Flyttet af")
+    latest = BoardEntry.objects.get(case=cases[2]).history.first()
+    assert latest.history_change_reason.startswith("Flyttet af")

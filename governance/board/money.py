@@ -31,6 +31,38 @@ def allocations_by_case(cases) -> dict[int, list]:
     return select(cases)
 
 
+@dataclass(slots=True)
+class BoardAllocation:
+    """An allocation as the board reads it: the amounts and the channel, no model
+    instance (400 cases ask for money in three channels over four years)."""
+
+    case_id: int
+    channel_id: int
+    year: int
+    requested: int
+    recommended: int | None
+    granted: int | None
+    channel: object
+
+
+def board_allocations(case_ids, channels_by_pk: dict) -> dict[int, list[BoardAllocation]]:
+    """The cases' allocations by case id, in one query, in the order of
+    ``financing.selectors.allocations_queryset`` (channel kind, year)."""
+    if not money_available():
+        return {}
+    from financing.models import Allocation
+
+    result: dict[int, list[BoardAllocation]] = {pk: [] for pk in case_ids}
+    rows = (
+        Allocation.objects.filter(case_id__in=case_ids)
+        .order_by("channel__kind", "year", "pk")
+        .values_list("case_id", "channel_id", "year", "requested", "recommended", "granted")
+    )
+    for row in rows:
+        result[row[0]].append(BoardAllocation(*row, channel=channels_by_pk.get(row[1])))
+    return result
+
+
 @dataclass
 class Total:
     """The financing overview's numbers for one channel and year (the pool's rounds

@@ -75,7 +75,8 @@ def board_publish(
             )
             round_._history_user = actor
             round_.save()
-            notify_prioritisation_published(cycle=cycle)
+        # Each round tells the departments of its own cases how they fared.
+        notify_prioritisation_published(cycle=cycle, case_ids=[row.case.pk for row in pending])
         board.version += 1
         board.save(update_fields=["version"])
     return publication

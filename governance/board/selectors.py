@@ -219,8 +219,10 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     entries = _entries(cycle)
     scores = light_scores(cycle)
 
-    cases = [e.case for e in entries]
-    allocations = money.allocations_by_case(cases) if cases else {}
+    all_channels = {c.pk: c for c in money.channels()}
+    allocations = (
+        money.board_allocations([e.case_id for e in entries], all_channels) if entries else {}
+    )
     totals = money.channel_year_totals(cycle)
     # Cases marked not recommended, or that no longer hold money, count nothing.
     excluded = {
@@ -233,7 +235,7 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
         money.cut_cases(entries, allocations, excluded),
         money.capacities(totals, entries, allocations, excluded),
     )
-    channels = {c.pk: c for c in money.channels()} if (totals or allocations) else {}
+    channels = all_channels if (totals or allocations) else {}
     rules = money.pool_rules(cycle) if allocations else None
     # The pool's verdict reads the economy lines' kind, year and amount, as tuples, of
     # the cases that ask the pool only.

@@ -210,21 +210,26 @@ def notify_transition(transition: CaseTransition) -> list[Notification]:
     return notifications
 
 
-def notify_prioritisation_published(*, cycle: BudgetCycle) -> list[Notification]:
+def notify_prioritisation_published(
+    *, cycle: BudgetCycle, case_ids=None
+) -> list[Notification]:
     """Tell each department how its qualified cases fared, once the prioritisation is public.
 
     Until the secretariat publishes the prioritisation it is confidential, so
     the transitions to prioritised and not recommended notify nobody; the
-    publishing service calls this, inside its transaction, once per cycle. Each
-    message carries the comment of the transition that set the outcome.
+    publishing service calls this, inside its transaction, for the cases of each
+    round it publishes (``case_ids``; None: every decided case of the cycle).
+    Each message carries the comment of the transition that set the outcome.
     """
     outcomes = {
         CaseState.PRIORITISED: KIND_PRIORITISED,
         CaseState.NOT_RECOMMENDED: KIND_NOT_RECOMMENDED,
     }
+    published = InvestmentCase.objects.filter(cycle=cycle, state__in=outcomes)
+    if case_ids is not None:
+        published = published.filter(pk__in=list(case_ids))
     cases = list(
-        InvestmentCase.objects.filter(cycle=cycle, state__in=outcomes)
-        .select_related("department")
+        published.select_related("department")
         .prefetch_related(
             Prefetch(
                 "transitions",
