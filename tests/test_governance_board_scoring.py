@@ -149,6 +149,20 @@ def test_each_director_has_a_queue_of_unscored_cases(director, cycle, cases, oth
     assert queue_for(director_named("henrik"), cycle)[0] == cases[0]
 
 
+def test_the_board_offers_the_director_their_queue_with_its_count(
+    client, director, cycle, cases, other_department
+):
+    qualified_cases(cycle, other_department, 1)
+    score_all(director, cases[1], 3)
+    client.force_login(director)
+    html = client.get(reverse("governance:prioritisation")).content.decode()
+    assert "Scor dine 3 åbne sager" in html
+    for case in cases:
+        score_all(director, case, 3)
+    html = client.get(reverse("governance:prioritisation")).content.decode()
+    assert "Scor din 1 åbne sag" in html
+
+
 def test_the_scores_are_in_history_with_the_director(director, cases):
     score_all(director, cases[0], 4)
     score = Score.objects.filter(case=cases[0]).first()

@@ -170,6 +170,7 @@ class BoardState:
     money: bool
     lines_before_first: list = field(default_factory=list)
     summary: list = field(default_factory=list)
+    unscored_count: int = 0  # qualified cases the user has not scored (their queue)
 
 
 # The case's long texts are not on the board: 400 rows of them are most of the bytes.
@@ -331,6 +332,9 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
         money=bool(totals or allocations),
     )
     state.lines_before_first = first_row
+    state.unscored_count = sum(
+        1 for row in rows if row.case.state == CaseState.QUALIFIED and not row.own_scored
+    )
     state.summary = _summary(years, lines, totals, channels, ranks)
     return state
 

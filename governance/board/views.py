@@ -25,7 +25,7 @@ from governance.board.models import BoardEntry
 from governance.board.permissions import can_publish_board, can_use_board
 from governance.board.presenter import present
 from governance.board.rows import render_body
-from governance.board.selectors import Filters, board_state, queue_for
+from governance.board.selectors import Filters, board_state
 from governance.board.services import BoardConflict, board_move, board_sync
 from governance.models import BudgetCycle
 from governance.workflow import table
@@ -100,7 +100,6 @@ def _context(request, cycle, params, announcement=""):
     )
     state = board_state(request.user, cycle, filters)
     present(state.rows)
-    queue = queue_for(request.user, cycle)
     context = {
         "cycle": cycle,
         "cycles": BudgetCycle.objects.all(),
@@ -108,7 +107,7 @@ def _context(request, cycle, params, announcement=""):
         "filter_form": filter_form,
         "filters": filters,
         "querystring": _querystring(cycle, params),
-        "queue_count": len(queue),
+        "queue_count": state.unscored_count,
         "may_publish": can_publish_board(request.user),
         "phase_open": table.step_open(cycle, "prioritise"),
         "announcement": announcement,
