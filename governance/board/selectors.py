@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy
 
 from governance.board import money, permissions
 from governance.board.cutline import BELOW, FITS, PARTIAL, case_status, cut_lines
-from governance.board.models import Board, BoardEntry, BoardRecommendation, Criterion, Score
+from governance.board.models import (
+    Board,
+    BoardEntry,
+    BoardPublication,
+    BoardRecommendation,
+    Criterion,
+    Score,
+)
 from portfolio.models import CaseEconomyLine, CaseState, Department, InvestmentCase
 
 DISAGREEMENT_SPREAD = 2
@@ -173,10 +180,12 @@ class BoardState:
     unscored_count: int = 0  # qualified cases the user has not scored (their queue)
 
 
-# The case's long texts are not on the board: 400 rows of them are most of the bytes.
-_CASE_TEXTS = tuple(
+# What the board reads of a case; the rest (the long texts above all) stays in the database.
+_CASE_FIELDS = tuple(
     f"case__{name}"
-    for name in ("summary", "background", "solution", "risk_text", "dependencies", "green_text")
+    for name in (
+        "id", "title", "note_code", "department", "cycle", "scope", "case_type", "state",
+    )
 )
 
 
@@ -186,11 +195,12 @@ def _entries(cycle):
     links are read as id pairs, not as 400 cases' worth of model instances."""
     entries = list(
         BoardEntry.objects.filter(cycle=cycle)
-        .select_related("case", "case__department", "published_in")
-        .defer(*_CASE_TEXTS)
+        .select_related("case")
+        .only("cycle", "case", "rank", "recommendation", "reason", "published_in", *_CASE_FIELDS)
         .order_by("rank")
     )
     departments = {d.pk: d for d in Department.objects.all()}
+    publications = {p.pk: p for p in BoardPublication.objects.filter(cycle=cycle)}
     links = InvestmentCase.participating_departments.through.objects.filter(
         investmentcase__board_entry__cycle=cycle
     ).values_list("investmentcase_id", "department_id")
@@ -204,6 +214,9 @@ def _entries(cycle):
         themes[case_id].add(theme_id)
     for entry in entries:
         case = entry.case
+        case.department = departments[case.department_id]
+        if entry.published_in_id is not None:
+            entry.published_in = publications[entry.published_in_id]
         case.board_departments = sorted(participating[case.pk], key=lambda d: d.code)
         case.board_theme_ids = themes[case.pk]
     return entries
