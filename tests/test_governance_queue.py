@@ -60,7 +60,8 @@ def test_queue_lists_submitted_cases_of_all_departments_oldest_first(
     case_in(CaseState.QUALIFIED, department=department, cycle=cycle, title="Færdig")
     client.force_login(secretariat)
 
-    with django_assert_max_num_queries(20):  # +3: allocations, economy, pool rules; +2: count, totals
+    # +3: allocations, economy, pool rules; +2: the count of the pages, the totals
+    with django_assert_max_num_queries(20):
         response = client.get(QUEUE)
 
     content = response.content.decode()

@@ -2,7 +2,6 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Max, Q, Sum
-
 from django.shortcuts import render
 
 from financing.selectors import money_prefetch, pool_results
