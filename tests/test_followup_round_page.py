@@ -73,7 +73,7 @@ def test_the_page_sums_up_the_round_before_its_list(client, secretariat, round_w
     # The overridden report is counted with its red computed light, shown as green.
     assert overview.with_red == 2
     assert dict(overview.worst_counts)[Light.RED] == 1
-    assert "1 af 5 rapporter er indsendt." in body
+    assert "1 af 5 afrapporteringer er indsendt." in body
     assert body.index('id="summary-heading"') < body.index('id="reports"')
     departments = {d.name: d for d in overview.departments}
     assert departments[report["Rød sag"].department.name].missing == 3
@@ -115,7 +115,7 @@ def test_a_large_round_is_shown_a_page_at_a_time(client, secretariat, department
     body = first.content.decode()
     assert len(first.context["figures"]) == REPORTS_PER_PAGE
     assert [f.report.case.title for f in last.context["figures"]] == ["Sag 050", "Sag 051"]
-    assert "Side 1 af 2" in body and "Rapporter 1–50 af 52" in body
+    assert "Side 1 af 2" in body and "Afrapportering 1–50 af 52" in body
     assert body.count("data-report=") == REPORTS_PER_PAGE
 
 
