@@ -16,6 +16,7 @@ reads every source in chunks, merged, so that it can be streamed.
 """
 
 import datetime
+import functools
 import heapq
 import itertools
 from collections import defaultdict
@@ -270,14 +271,19 @@ class AuditLog:
         return list(itertools.islice(merged, start, stop))
 
     def __iter__(self):
-        """Every entry, newest first, reading each source in chunks (for the export)."""
-        streams = [self._chunked(qs, build) for qs, build in self._sources()]
+        """Every entry, newest first, reading each source in chunks (for the export).
+
+        The cases in scope are named once, up front, not once per chunk of every source:
+        the same few thousand cases recur in every chunk.
+        """
+        case_meta = self._case_meta(None)
+        streams = [self._chunked(qs, build, case_meta) for qs, build in self._sources()]
         return heapq.merge(*streams, key=_sort_key, reverse=True)
 
-    def _chunked(self, qs, build):
+    def _chunked(self, qs, build, case_meta):
         rows = qs.iterator(chunk_size=CHUNK_SIZE)
         while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
-            yield from build(chunk, self._case_meta(_case_id(row) for row in chunk))
+            yield from build(chunk, case_meta)
 
     # --- the sources ---------------------------------------------------------------------
 
@@ -322,11 +328,12 @@ class AuditLog:
     def _case_meta(self, case_ids):
         """Each case's department and title as its latest version has them: one query.
 
-        Without cases, no query.
+        ``case_ids`` None: every case in scope. Without cases, no query.
         """
-        case_ids = set(case_ids) - {None}
-        if not case_ids:
-            return lambda case_id: (None, str(case_id))
+        if case_ids is not None:
+            case_ids = set(case_ids) - {None}
+            if not case_ids:
+                return lambda case_id: (None, str(case_id))
         HistoricalCase = InvestmentCase.history.model
         latest = HistoricalCase.objects.filter(
             history_id=Subquery(
@@ -334,7 +341,7 @@ class AuditLog:
                 .order_by(*_latest_first())
                 .values("history_id")[:1]
             ),
-            id__in=case_ids,
+            id__in=self.case_ids if case_ids is None else case_ids,
         ).values_list("id", "department_id", "title")
         departments = self.lookups[Department]
         meta = {pk: (departments.get(dep), title) for pk, dep, title in latest}
@@ -720,10 +727,16 @@ def audit_entries(
     )
 
 
+@functools.cache
+def _historical_case():
+    # ``InvestmentCase.history`` builds a new manager class at every access: not per row.
+    return InvestmentCase.history.model
+
+
 def _case_id(row) -> int | None:
     """The case a source row belongs to: a case version's ``id``, otherwise ``case_id``
     (None for a phase: it belongs to the cycle)."""
-    if isinstance(row, InvestmentCase.history.model):
+    if isinstance(row, _historical_case()):
         return row.id
     return getattr(row, "case_id", None)
 

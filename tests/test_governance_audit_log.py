@@ -354,3 +354,30 @@ def test_it_filters_by_a_case_number_and_explains_one_that_is_not_a_number(
     assert '<input type="number" name="case"' in html
     assert f'value="{elsewhere.pk + 1000}"' in html
     assert "<option" not in html.split('name="case"')[1].split("</div>")[0]
+
+
+def test_the_export_streams_in_chunks_with_the_same_queries_for_more_history(
+    client, cycle, department, staff, secretariat, monkeypatch
+):
+    from governance import audit
+
+    client.force_login(secretariat)
+
+    def export():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(URL, {"format": "csv"})
+            content = b"".join(response.streaming_content)
+        return len(queries), content
+
+    many_entries(cycle, department, staff, 5)
+    few_queries, _content = export()
+    many_entries(cycle, department, staff, 20)
+    many_queries, whole = export()
+    # Read in chunks of 7 rows, every source several chunks long, the file is the same.
+    monkeypatch.setattr(audit, "CHUNK_SIZE", 7)
+    chunked_queries, chunked = export()
+
+    assert few_queries == many_queries
+    assert chunked == whole and whole.count(b"\n") > 100
+    # A chunk of case versions reads the versions before and their links: two queries.
+    assert chunked_queries <= many_queries + 2 * (25 * 3 // 7 + 1)

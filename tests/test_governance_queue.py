@@ -60,7 +60,8 @@ def test_queue_lists_submitted_cases_of_all_departments_oldest_first(
     case_in(CaseState.QUALIFIED, department=department, cycle=cycle, title="Færdig")
     client.force_login(secretariat)
 
-    with django_assert_max_num_queries(18):  # +3: allocations, economy, pool rules
+    # +3: allocations, economy, pool rules; +2: the count of the pages, the totals
+    with django_assert_max_num_queries(20):
         response = client.get(QUEUE)
 
     content = response.content.decode()
@@ -68,6 +69,60 @@ def test_queue_lists_submitted_cases_of_all_departments_oldest_first(
     assert content.index("Ældre") < content.index("Nyere")
     assert "Kladden" not in content and "Færdig" not in content
     assert [c.pk for c in response.context["cases"]] == [older.pk, newer.pk]
+
+
+def _queue_cases(n, *, department, cycle, it_lead, start=0):
+    from financing.models import Allocation
+
+    from .factories_money import FinancingChannelFactory
+
+    frame = FinancingChannelFactory(kind="frame")
+    made = []
+    for i in range(start, start + n):
+        case = case_in(CaseState.SUBMITTED, department=department, cycle=cycle,
+                       title=f"Sag {i:03d}", submitted_by=it_lead)
+        Allocation.objects.create(case=case, channel=frame, year=2027, requested=1_000)
+        made.append(case)
+    return made
+
+
+def test_queue_shows_a_page_at_a_time_with_totals_of_every_page(
+    client, secretariat, cycle, department, it_lead, settings
+):
+    from governance.views import queue
+
+    settings.LANGUAGE_CODE = "da"
+    cases = _queue_cases(queue.PAGE_SIZE + 3, department=department, cycle=cycle,
+                         it_lead=it_lead)
+    client.force_login(secretariat)
+
+    first = client.get(QUEUE)
+    second = client.get(QUEUE + "?page=2")
+
+    body = first.content.decode()
+    assert [c.pk for c in first.context["cases"]] == [c.pk for c in cases[: queue.PAGE_SIZE]]
+    assert [c.pk for c in second.context["cases"]] == [c.pk for c in cases[queue.PAGE_SIZE:]]
+    assert f"{queue.PAGE_SIZE + 3} sager afventer kvalificering" in body
+    assert "Side 1 af 2" in body and "?page=2" in body
+    # The total counts the cases of both pages: 53 × 1.000 kr. = 53 (1.000 kr.).
+    assert second.context["requested_totals"] == [(cycle, 1_000 * (queue.PAGE_SIZE + 3))]
+    assert "<strong>53</strong>" in body
+
+
+def test_queue_runs_the_same_queries_for_few_and_many_cases(
+    client, secretariat, cycle, department, it_lead
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(secretariat)
+    counts = []
+    for n, start in ((2, 0), (60, 2)):
+        _queue_cases(n, department=department, cycle=cycle, it_lead=it_lead, start=start)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(QUEUE).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
 
 
 def test_secretariat_qualifies_from_the_queue_and_comes_back(client, secretariat, submitted, cycle):

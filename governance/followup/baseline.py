@@ -60,10 +60,15 @@ def default_completion_date(case) -> datetime.date:
     return datetime.date(max(years) if years else case.cycle.budget_year, 12, 31)
 
 
-def years_covered(round_, years) -> list[int]:
-    """The years a round reports realised figures for: in May those before the
-    round's year, in November up to and including it."""
+def last_year_covered(round_) -> int:
+    """The last year a round reports realised figures for: in May the year before the
+    round's year, in November the round's year."""
     from .models import Season
 
-    last = round_.year - 1 if round_.season == Season.MAY else round_.year
+    return round_.year - 1 if round_.season == Season.MAY else round_.year
+
+
+def years_covered(round_, years) -> list[int]:
+    """The years a round reports realised figures for (``last_year_covered`` and before)."""
+    last = last_year_covered(round_)
     return sorted(y for y in years if y <= last)

@@ -7,10 +7,11 @@ no query per report.
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from . import lights as rules
 from .baseline import planned_gains_by_year, years_covered
-from .models import FollowUpReport, Light
+from .models import FollowUpReport, Light, ReportStatus
 
 ASPECTS = ("cost", "schedule", "benefits")
 # Red first, then yellow, green, and the lights that cannot be computed.
@@ -68,6 +69,86 @@ class ReportFigures:
     @property
     def red_lights(self) -> list[AspectLight]:
         return [a for a in self.lights if Light.RED in (a.computed, a.override)]
+
+
+@dataclass
+class ReportLine:
+    """One report as a round's overview counts and sorts it: who, which case, its lights.
+
+    The lights are judged by the same rules as ``evaluate`` from a few columns per
+    report (``governance.followup.selectors.round_lines``), so that a round of a
+    thousand reports is counted without a thousand model rows.
+    """
+
+    pk: int
+    status: str
+    department_id: int
+    department_code: str
+    department_name: str
+    case_title: str
+    # aspect -> (computed or frozen light, the department's override or "")
+    judged: dict[str, tuple[str, str]]
+
+    @cached_property
+    def lights(self) -> dict[str, str]:
+        """Each aspect's effective light: the override, else the computed one."""
+        return {
+            aspect: override or computed for aspect, (computed, override) in self.judged.items()
+        }
+
+    @cached_property
+    def worst(self) -> str:
+        return min(self.lights.values(), key=SEVERITY.__getitem__)
+
+    @cached_property
+    def has_red(self) -> bool:
+        """Red computed or set by the department (as ``ReportFigures.red_lights``)."""
+        return any(Light.RED in pair for pair in self.judged.values())
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReportStatus.SUBMITTED
+
+
+def judge(
+    *,
+    submitted: bool,
+    granted: dict[int, int],
+    planned: dict[int, int],
+    realised: dict[int, int],
+    last_year: int,
+    approved_date: datetime.date,
+    expected_total: int | None,
+    expected_date: datetime.date | None,
+    frozen: dict[str, str],
+    overrides: dict[str, str],
+    t: rules.Thresholds,
+) -> dict[str, tuple[str, str]]:
+    """A report's lights from its figures: (computed, override) per aspect.
+
+    A submitted report keeps the lights frozen at submission; ``evaluate`` tells the
+    same lights with their explanations.
+    """
+    computed = {
+        "cost": lambda: rules.cost_level(
+            granted=sum(granted.values()), expected=expected_total, t=t
+        ),
+        "schedule": lambda: rules.schedule_level(
+            approved=approved_date, expected=expected_date, t=t
+        ),
+        "benefits": lambda: rules.benefits_level(
+            planned=sum(v for y, v in planned.items() if y <= last_year),
+            realised=sum(v for y, v in realised.items() if y <= last_year),
+            t=t,
+        ),
+    }
+    return {
+        aspect: (
+            (frozen.get(aspect, "") if submitted else "") or computed[aspect](),
+            overrides.get(aspect, ""),
+        )
+        for aspect in ASPECTS
+    }
 
 
 def aspect_labels() -> dict[str, str]:

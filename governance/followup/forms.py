@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from governance.forms_cycles import DanishDateField, DescribedBoundField
 from kkdigital.lib.money import AmountError, format_number, parse_amount
 
-from .models import Light, Season
+from .models import Light, ReportStatus, Season
 
 OVERRIDE_CHOICES = [("", _("No: show the computed light"))] + [
     (value, label) for value, label in Light.choices if value != Light.NONE
@@ -208,3 +208,28 @@ class TargetEntryForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _style(self)
+
+
+class RoundReportFilterForm(forms.Form):
+    """The filters of a round's list of reports; all optional. The departments offered
+    are those with reports in the round (``departments``: (pk, name) pairs)."""
+
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All"))] + [(v, label) for v, label in ReportStatus.choices],
+    )
+    department = forms.TypedChoiceField(
+        label=_("Department"), required=False, coerce=int, empty_value=None
+    )
+    light = forms.ChoiceField(
+        label=_("Worst light"),
+        required=False,
+        choices=[("", _("All"))] + [(v, label) for v, label in Light.choices],
+    )
+
+    def __init__(self, *args, departments=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", _("All departments")), *departments]
+        for name, field in self.fields.items():
+            field.widget.attrs.update({"class": "form-select", "id": f"id_{name}"})

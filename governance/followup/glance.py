@@ -9,12 +9,13 @@ total. Constant queries whatever the number of cases.
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 
 from financing.models import Allocation, FinancingChannel
 from financing.selectors import channel_year_totals
 from portfolio.models import (
+    CaseEconomyLine,
     CasePrinciple,
     CaseState,
     Department,
@@ -71,38 +72,37 @@ def _rows(items, case_ids_by_key, money, need):
 
 
 def portfolio_glance(user, cycle) -> dict:
-    cases = list(
+    """The cycle's money by theme, principle, potential, department, channel, year and state.
+
+    Reads columns and sums, never whole cases: a cycle has thousands of cases, each
+    with tens of economy lines and links, and model rows for them cost a second.
+    """
+    visible = (
         InvestmentCase.objects.visible_to(user)
         .filter(cycle=cycle)
         .exclude(state=CaseState.WITHDRAWN)
-        .prefetch_related(
-            "themes",
-            "potentials",
-            Prefetch(
-                "principle_links",
-                queryset=CasePrinciple.objects.exclude(justification=""),
-            ),
-            "economy_lines",
-        )
-        .order_by("pk")
+        .order_by()
     )
+    cases = list(visible.values_list("pk", "department_id", "state"))
+    in_scope = visible.values("pk")
     cost_kinds = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER)
-    need = {
-        case.pk: sum(
-            line.amount
-            for line in case.economy_lines.all()
-            if line.kind in cost_kinds and line.year in cycle.out_years
+    need: dict[int, int] = defaultdict(int)
+    need.update(
+        CaseEconomyLine.objects.filter(
+            case_id__in=in_scope, kind__in=cost_kinds, year__in=list(cycle.out_years)
         )
-        for case in cases
-    }
-    ids = [c.pk for c in cases]
+        .order_by()
+        .values("case_id")
+        .annotate(total=Sum("amount"))
+        .values_list("case_id", "total")
+    )
     money: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     by_channel: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     channel_cases: dict[int, set] = defaultdict(set)
     by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     year_cases: dict[int, set] = defaultdict(set)
     for row in (
-        Allocation.objects.filter(case_id__in=ids)
+        Allocation.objects.filter(case_id__in=in_scope)
         .order_by()
         .values("case_id", "channel_id", "year")
         .annotate(requested=Sum("requested"), granted=Sum("granted"))
@@ -115,14 +115,25 @@ def portfolio_glance(user, cycle) -> dict:
         year_cases[row["year"]].add(row["case_id"])
 
     themes_of, principles_of, potentials_of, departments_of = (defaultdict(set) for _ in range(4))
-    for case in cases:
-        departments_of[case.department_id].add(case.pk)
-        for theme in case.themes.all():
-            themes_of[theme.pk].add(case.pk)
-        for link in case.principle_links.all():
-            principles_of[link.principle_id].add(case.pk)
-        for potential in case.potentials.all():
-            potentials_of[potential.pk].add(case.pk)
+    for pk, department_id, _state in cases:
+        departments_of[department_id].add(pk)
+    for links, target, of in (
+        (InvestmentCase.themes.through.objects, "theme_id", themes_of),
+        (InvestmentCase.potentials.through.objects, "potential_id", potentials_of),
+    ):
+        for case_id, key in (
+            links.filter(investmentcase_id__in=in_scope)
+            .order_by()
+            .values_list("investmentcase_id", target)
+        ):
+            of[key].add(case_id)
+    for case_id, principle_id in (
+        CasePrinciple.objects.filter(case_id__in=in_scope)
+        .exclude(justification="")
+        .order_by()
+        .values_list("case_id", "principle_id")
+    ):
+        principles_of[principle_id].add(case_id)
 
     themes = _rows(
         [(t.pk, str(t)) for t in Theme.objects.order_by("-strategy__starts_year", "number")],
@@ -159,14 +170,20 @@ def portfolio_glance(user, cycle) -> dict:
         .values_list("state")
         .annotate(n=Count("pk", distinct=True))
     )
+    by_state: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for pk, _department_id, state in cases:
+        row = by_state[state]
+        row[0] += money[pk][0] if pk in money else 0
+        row[1] += money[pk][1] if pk in money else 0
+        row[2] += need.get(pk, 0)
     pipeline = [
         MoneyRow(
             key=state.value,
             label=str(state.label),
             cases=states.get(state.value, 0),
-            requested=sum(money[c.pk][0] for c in cases if c.state == state),
-            granted=sum(money[c.pk][1] for c in cases if c.state == state),
-            need=sum(need[c.pk] for c in cases if c.state == state),
+            requested=by_state[state.value][0],
+            granted=by_state[state.value][1],
+            need=by_state[state.value][2],
         )
         for state in CaseState
     ]

@@ -71,60 +71,76 @@ def _exceeds_percent(amount: int, base: int, percent: Decimal) -> bool:
     return Decimal(amount) * 100 > Decimal(base) * percent
 
 
-def cost_light(*, granted: int, expected: int | None, t: Thresholds) -> LightResult:
+def cost_level(*, granted: int, expected: int | None, t: Thresholds) -> str:
+    """The cost light alone (a round's overview judges a thousand reports at once)."""
     if expected is None:
-        return LightResult(Light.NONE, _("No expected total cost has been reported."))
+        return Light.NONE
     overrun = expected - granted
-    values = {"overrun": _kr(overrun), "granted": _kr(granted)}
     if _exceeds_percent(overrun, granted, t.cost_red_percent) or overrun > t.cost_red_amount:
-        return LightResult(
-            Light.RED,
-            _("The expected total exceeds the granted %(granted)s by %(overrun)s") % values,
-        )
+        return Light.RED
     if (
         _exceeds_percent(overrun, granted, t.cost_red_percent / 2)
         or Decimal(overrun) > Decimal(t.cost_red_amount) / 2
     ):
-        return LightResult(
-            Light.YELLOW,
-            _("The expected total exceeds the granted %(granted)s by %(overrun)s") % values,
-        )
-    return LightResult(Light.GREEN, _("The expected total is within the grant's margin."))
+        return Light.YELLOW
+    return Light.GREEN
+
+
+def cost_light(*, granted: int, expected: int | None, t: Thresholds) -> LightResult:
+    light = cost_level(granted=granted, expected=expected, t=t)
+    if light == Light.NONE:
+        return LightResult(Light.NONE, _("No expected total cost has been reported."))
+    if light == Light.GREEN:
+        return LightResult(Light.GREEN, _("The expected total is within the grant's margin."))
+    values = {"overrun": _kr(expected - granted), "granted": _kr(granted)}
+    return LightResult(
+        light, _("The expected total exceeds the granted %(granted)s by %(overrun)s") % values
+    )
+
+
+def schedule_level(
+    *, approved: datetime.date, expected: datetime.date | None, t: Thresholds
+) -> str:
+    """The schedule light alone."""
+    if expected is None:
+        return Light.NONE
+    red_after = add_months(approved, t.schedule_red_months)
+    if expected > red_after:
+        return Light.RED
+    if (expected - approved).days > (red_after - approved).days // 2:
+        return Light.YELLOW
+    return Light.GREEN
 
 
 def schedule_light(
     *, approved: datetime.date, expected: datetime.date | None, t: Thresholds
 ) -> LightResult:
-    if expected is None:
+    light = schedule_level(approved=approved, expected=expected, t=t)
+    if light == Light.NONE:
         return LightResult(Light.NONE, _("No expected completion date has been reported."))
     late_days = (expected - approved).days
-    red_after = add_months(approved, t.schedule_red_months)
-    yellow_days = (red_after - approved).days // 2
-    values = {"days": late_days}
-    if expected > red_after:
-        return LightResult(Light.RED, _("Expected %(days)s days after the approved date.") % values)
-    if late_days > yellow_days:
-        return LightResult(
-            Light.YELLOW, _("Expected %(days)s days after the approved date.") % values
-        )
-    if late_days > 0:
-        return LightResult(
-            Light.GREEN, _("Expected %(days)s days after the approved date.") % values
-        )
-    return LightResult(Light.GREEN, _("Expected on or before the approved date."))
+    if light == Light.GREEN and late_days <= 0:
+        return LightResult(Light.GREEN, _("Expected on or before the approved date."))
+    return LightResult(light, _("Expected %(days)s days after the approved date.") % {
+        "days": late_days
+    })
+
+
+def benefits_level(*, planned: int, realised: int, t: Thresholds) -> str:
+    """The benefits light alone."""
+    if planned <= 0:
+        return Light.GREEN
+    shortfall = planned - realised
+    if _exceeds_percent(shortfall, planned, t.benefits_red_percent):
+        return Light.RED
+    if _exceeds_percent(shortfall, planned, t.benefits_red_percent / 2):
+        return Light.YELLOW
+    return Light.GREEN
 
 
 def benefits_light(*, planned: int, realised: int, t: Thresholds) -> LightResult:
+    light = benefits_level(planned=planned, realised=realised, t=t)
     if planned <= 0:
         return LightResult(Light.GREEN, _("No gains were planned for the years so far."))
-    shortfall = planned - realised
     values = {"realised": _kr(realised), "planned": _kr(planned)}
-    if _exceeds_percent(shortfall, planned, t.benefits_red_percent):
-        return LightResult(
-            Light.RED, _("Realised %(realised)s of the planned %(planned)s") % values
-        )
-    if _exceeds_percent(shortfall, planned, t.benefits_red_percent / 2):
-        return LightResult(
-            Light.YELLOW, _("Realised %(realised)s of the planned %(planned)s") % values
-        )
-    return LightResult(Light.GREEN, _("Realised %(realised)s of the planned %(planned)s") % values)
+    return LightResult(light, _("Realised %(realised)s of the planned %(planned)s") % values)

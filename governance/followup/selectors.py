@@ -7,10 +7,12 @@ from django.db.models import Prefetch, Sum
 from django.utils.translation import gettext as _
 
 from financing.models import Allocation
-from portfolio.models import CaseEconomyLine
+from portfolio.models import CaseEconomyLine, EconomyKind
 
-from .evaluation import SEVERITY, ReportFigures, evaluate
-from .models import FollowUpReport, FollowUpReportYear
+from . import lights as rules
+from .baseline import last_year_covered
+from .evaluation import ASPECTS, SEVERITY, ReportFigures, ReportLine, evaluate, judge
+from .models import FollowUpReport, FollowUpReportYear, ReportStatus
 
 
 def reports_with_figures(queryset) -> list[ReportFigures]:
@@ -104,4 +106,154 @@ def round_summary(round_) -> RoundSummary:
         total=total,
         red=[f for f in ordered if f.red_lights],
         light_counts={k: dict(v) for k, v in counts.items()},
+    )
+
+
+def round_lines(round_) -> list[ReportLine]:
+    """Every report of a round with its lights, red first, then by department and case.
+
+    Three queries of columns whatever the round's size: the reports, their year rows,
+    and the planned gains of the cases whose reports are drafts (a submitted report
+    keeps its own). The lights are those ``evaluate`` gives (``evaluation.judge``).
+    """
+    t = rules.Thresholds.of(round_)
+    last_year = last_year_covered(round_)
+    override_names = [f"{aspect}_override" for aspect in ASPECTS]
+    frozen_names = [f"{aspect}_light" for aspect in ASPECTS]
+    reports = (
+        FollowUpReport.objects.filter(round=round_)
+        .order_by()
+        .values_list(
+            "pk", "status", "department_id", "department__code", "department__name",
+            "case_id", "case__title", "expected_total_cost", "expected_completion",
+            "baseline__granted_by_year", "baseline__completion_date",
+            *frozen_names, *override_names,
+        )
+    )
+    years: dict[int, list[tuple]] = defaultdict(list)
+    for report_id, *row in (
+        FollowUpReportYear.objects.filter(report__round=round_)
+        .order_by()
+        .values_list("report_id", "year", "granted", "benefits_planned", "benefits_realised")
+    ):
+        years[report_id].append(row)
+    gains: dict[int, dict[int, int]] = defaultdict(dict)
+    for case_id, year, total in (
+        CaseEconomyLine.objects.filter(
+            case_id__in=FollowUpReport.objects.filter(
+                round=round_, status=ReportStatus.DRAFT
+            ).values("case_id"),
+            kind=EconomyKind.GAIN,
+            year__isnull=False,
+        )
+        .order_by()
+        .values("case_id", "year")
+        .annotate(total=Sum("amount"))
+        .values_list("case_id", "year", "total")
+    ):
+        gains[case_id][year] = -int(total)
+    lines = []
+    n = len(ASPECTS)
+    for (
+        pk, status, department_id, code, name, case_id, title, expected_total, expected_date,
+        granted_by_year, completion_date, *lights,
+    ) in reports:
+        rows = years.get(pk, ())
+        submitted = status == ReportStatus.SUBMITTED
+        if submitted:
+            granted = {year: int(g or 0) for year, g, _p, _r in rows}
+            planned = {year: int(p or 0) for year, _g, p, _r in rows}
+        else:
+            granted = {int(y): int(v) for y, v in granted_by_year.items()}
+            planned = gains.get(case_id, {})
+        lines.append(
+            ReportLine(
+                pk=pk,
+                status=status,
+                department_id=department_id,
+                department_code=code,
+                department_name=name,
+                case_title=title,
+                judged=judge(
+                    submitted=submitted,
+                    granted=granted,
+                    planned=planned,
+                    realised={year: int(r) for year, _g, _p, r in rows},
+                    last_year=last_year,
+                    approved_date=completion_date,
+                    expected_total=expected_total,
+                    expected_date=expected_date,
+                    frozen=dict(zip(ASPECTS, lights[:n], strict=True)),
+                    overrides=dict(zip(ASPECTS, lights[n:], strict=True)),
+                    t=t,
+                ),
+            )
+        )
+    lines.sort(key=lambda line: (SEVERITY[line.worst], line.department_name, line.case_title,
+                                 line.pk))
+    return lines
+
+
+@dataclass
+class DepartmentCount:
+    pk: int
+    code: str
+    name: str
+    reports: int = 0
+    submitted: int = 0
+    red: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.reports - self.submitted
+
+
+@dataclass
+class RoundOverview:
+    """What a round's page says before its list: who has reported, and the lights."""
+
+    total: int
+    submitted: int
+    # (aspect's label, reports per light), lights in the order of ``SEVERITY``
+    light_counts: list[tuple[str, list[int]]]
+    # worst light -> reports, red first
+    worst_counts: list[tuple[str, int]]
+    with_red: int
+    departments: list[DepartmentCount]
+
+    @property
+    def missing(self) -> int:
+        return self.total - self.submitted
+
+    @property
+    def missing_departments(self) -> list[DepartmentCount]:
+        return [d for d in self.departments if d.missing]
+
+
+def round_overview(lines: list[ReportLine]) -> RoundOverview:
+    """The counts of a round's overview from its lines (no query)."""
+    from .evaluation import aspect_labels
+
+    labels = aspect_labels()
+    by_aspect = {aspect: dict.fromkeys(SEVERITY, 0) for aspect in ASPECTS}
+    worst = dict.fromkeys(SEVERITY, 0)
+    departments: dict[int, DepartmentCount] = {}
+    for line in lines:
+        for aspect, light in line.lights.items():
+            by_aspect[aspect][light] += 1
+        worst[line.worst] += 1
+        row = departments.setdefault(
+            line.department_id,
+            DepartmentCount(line.department_id, line.department_code, line.department_name),
+        )
+        row.reports += 1
+        row.submitted += line.is_submitted
+        row.red += line.has_red
+    return RoundOverview(
+        total=len(lines),
+        submitted=sum(line.is_submitted for line in lines),
+        light_counts=[(labels[aspect], list(by_aspect[aspect].values())) for aspect in ASPECTS],
+        worst_counts=list(worst.items()),
+        with_red=sum(line.has_red for line in lines),
+        departments=sorted(departments.values(), key=lambda d: d.name),
     )

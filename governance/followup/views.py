@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,10 +20,12 @@ from portfolio.permissions import get_case_for, is_department_user, security_log
 
 from . import permissions, services
 from .evaluation import evaluate
-from .forms import RebaselineForm, ReportForm, RoundForm
+from .forms import RebaselineForm, ReportForm, RoundForm, RoundReportFilterForm
 from .models import FollowUpReport, FollowUpRound, ReportStatus, Season
-from .reminders import missing_reports
-from .selectors import reports_with_figures, round_summary
+from .selectors import reports_with_figures, round_lines, round_overview, round_summary
+
+# Reports per page of a round: enough to scan, few enough to read.
+REPORTS_PER_PAGE = 50
 
 
 def _readers_only(user) -> None:
@@ -124,19 +127,44 @@ def round_edit(request, pk):
 
 @login_required
 def round_detail(request, pk):
-    """A round's reports with their lights, and who has not reported."""
+    """A round at a glance (how many reported, the lights, per department) and its reports,
+    red first, filtered and a page at a time: a round has a report for every running case."""
     _readers_only(request.user)
     round_ = get_object_or_404(FollowUpRound, pk=pk)
-    summary = round_summary(round_)
+    lines = round_lines(round_)
+    departments = sorted({(line.department_id, line.department_name) for line in lines},
+                         key=lambda d: d[1])
+    form = RoundReportFilterForm(request.GET or None, departments=departments)
+    chosen = form.cleaned_data if form.is_valid() else {}
+    shown = [
+        line
+        for line in lines
+        if (not chosen.get("status") or line.status == chosen["status"])
+        and (not chosen.get("department") or line.department_id == chosen["department"])
+        and (not chosen.get("light") or line.worst == chosen["light"])
+    ]
+    paginator = Paginator(shown, REPORTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    # The page's reports in full (figures, overrides, links), in the order of the lines.
+    figures = {
+        f.report.pk: f
+        for f in reports_with_figures(
+            FollowUpReport.objects.filter(pk__in=[line.pk for line in page.object_list])
+        )
+    }
     return render(
         request,
         "governance/followup/round_detail.html",
         {
             "round": round_,
-            "summary": summary,
-            "missing": list(missing_reports(round_)),
+            "overview": round_overview(lines),
+            "form": form,
+            "filtered": bool(chosen and any(chosen.values())),
+            "page_obj": page,
+            "page_range": paginator.get_elided_page_range(page.number),
+            "figures": [figures[line.pk] for line in page.object_list],
             "may_manage": permissions.can_manage_rounds(request.user),
-            "thresholds_locked": any(f.report.is_submitted for f in summary.figures),
+            "thresholds_locked": any(line.is_submitted for line in lines),
             "today": timezone.localdate(),
         },
     )
