@@ -78,6 +78,9 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
     cost = [0] * len(years)
     gain = [0] * len(years)
     kinds: dict[str, str] = {}
+    column = {year: i for i, year in enumerate(years)}
+    # (channel kind, column) → what the plan counts on from the channel that year.
+    planned: dict[tuple[str, int], int] = {}
     for line in lines:
         service, anlaeg = line.investment_service, line.investment_anlaeg
         effect, total = line.full_effect, service + anlaeg
@@ -90,6 +93,10 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
             cost[i] += line.year_cost(year)
             gain[i] += line.year_gain(year)
         kinds.update(line.channel_names())
+        for kind, year in {(kind, year) for kind, _name, year in line.amounts}:
+            if year in column:
+                key = (kind, column[year])
+                planned[key] = planned.get(key, 0) + line.planned(kind, year)
     groups = grouped(lines)
     return {
         "lines": bool(lines),
@@ -106,7 +113,7 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
         "channels": [
             {
                 "name": name,
-                "amounts": [sum(line.planned(kind, y) for line in lines) for y in years],
+                "amounts": [planned.get((kind, i), 0) for i in range(len(years))],
             }
             for kind, name in sorted(kinds.items())
         ],
