@@ -262,18 +262,26 @@ def register_price_converter(convert, load_indices) -> None:
     _price_converter["load"] = load_indices
 
 
-def converted_lines(cases, to_year: int) -> list[tuple[str, int | None, int]]:
+def converted_lines(
+    cases, to_year: int, lines_by_case: dict | None = None
+) -> list[tuple[str, int | None, int]]:
     """The economy lines of ``cases`` as ``(kind, year, amount)`` in ``to_year`` p/l,
     each line converted by the registered conversion (one query for the indices).
-    Uses prefetched ``economy_lines``."""
+    Uses prefetched ``economy_lines``, or ``lines_by_case`` (case id → its lines as
+    ``(kind, year, amount, ...)`` tuples) when given."""
     convert = _price_converter["convert"]
     indices = _price_converter["load"]() if any(c.price_year != to_year for c in cases) else {}
+    if lines_by_case is None:
+        lines_by_case = {
+            case.pk: [(line.kind, line.year, line.amount) for line in case.economy_lines.all()]
+            for case in cases
+        }
     return [
         (
-            line.kind,
-            line.year,
-            convert(line.amount, from_year=case.price_year, to_year=to_year, indices=indices),
+            line[0],
+            line[1],
+            convert(line[2], from_year=case.price_year, to_year=to_year, indices=indices),
         )
         for case in cases
-        for line in case.economy_lines.all()
+        for line in lines_by_case.get(case.pk, ())
     ]

@@ -32,6 +32,17 @@ def _site_language():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: what one test cached (a frozen plan
+    version's body, keyed by a primary key the next test may reuse) is not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Full-strength hashing makes every user fixture cost a quarter of a second.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -190,3 +190,44 @@ def test_it_keeps_the_pipeline_and_the_approved_cases_in_separate_totals(
     assert "Under behandling" in page
     assert "godkendt af Økonomiudvalget" in page
     assert "er ikke med i nogen af summerne" in page
+
+
+@pytest.mark.parametrize("reader", ["staff", "outsider", "secretariat"])
+def test_it_runs_exactly_the_same_queries_for_3_and_12_cases(
+    client, request, reader, staff, department, other_department, cycle, frame
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(request.getfixturevalue(reader))
+    counts = []
+    for total in (3, 12):
+        while department.cases.count() < total:
+            case = full_case(
+                department=department,
+                cycle=cycle,
+                author=staff,
+                frame=frame,
+                state=CaseState.SUBMITTED,
+                price_year=2026 if department.cases.count() % 2 else 2027,
+            )
+            case.participating_departments.add(other_department)
+        client.get(plan_url())
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(plan_url())
+        assert response.context["case_count"] == total
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+
+
+def test_each_row_shows_its_state_and_amounts(client, staff, plan_cases):
+    draft, platform, retender = plan_cases
+    client.force_login(staff)
+    page = client.get(plan_url()).content.decode()
+    # Four years of 1.000.000 kr. investment; a permanent gain of 500.000 kr.
+    assert (
+        f'<a href="{platform.get_absolute_url()}">Platform</a></td>\n'
+        '        <td data-title="Status"><span class="badge badge-info">Indsendt</span></td>\n'
+        '        <td class="align-text-right" data-title="Investering">4.000</td>\n'
+        '        <td class="align-text-right" data-title="Nettoeffekt, varig">-500</td>'
+    ) in page

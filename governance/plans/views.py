@@ -3,12 +3,13 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from governance.board import money
 from governance.board.views import chosen_cycle
 from governance.plans.models import PlanGate, PlanVersion
 from governance.plans.permissions import (
@@ -17,8 +18,9 @@ from governance.plans.permissions import (
     reads_whole_plan,
     visible_lines,
 )
+from governance.plans.presenters import plan_body
 from governance.plans.services import plan_freeze
-from governance.plans.snapshot import grouped, plan_lines, version_diff, version_lines
+from governance.plans.snapshot import plan_lines, version_diff, version_lines
 from kkdigital.lib.errors import ServiceError
 from kkdigital.lib.http import no_store
 
@@ -36,41 +38,49 @@ class FreezeForm(forms.Form):
     )
 
 
-def _totals(lines, years):
-    return {
-        "cost": [sum(line.year_cost(y) for line in lines) for y in years],
-        "gain": [sum(line.year_gain(y) for line in lines) for y in years],
-        "service": sum(line.investment_service for line in lines),
-        "anlaeg": sum(line.investment_anlaeg for line in lines),
-        "effect": sum(line.full_effect for line in lines),
-        "total": sum(line.grand_total for line in lines),
-    }
+# A frozen version's body is the same for every reader with the same view of it;
+# it cannot go stale (the version's rows never change), so it may stay a day.
+VERSION_BODY_SECONDS = 24 * 60 * 60
 
 
-def _channels(lines, years):
-    """Financing per channel and year: what the plan counts on from each channel."""
-    kinds = {}
-    for line in lines:
-        kinds.update(line.channel_names())
-    return [
-        {"name": name, "amounts": [sum(line.planned(kind, y) for line in lines) for y in years]}
-        for kind, name in sorted(kinds.items())
-    ]
-
-
-def _plan_context(user, cycle, lines):
+def _body_context(user, cycle, lines) -> dict:
     years = cycle.out_years
-    lines = visible_lines(user, lines)
     return {
         "cycle": cycle,
         "years": years,
-        "lines": lines,
-        "groups": grouped(lines),
-        "totals": _totals(lines, years),
-        "channels": _channels(lines, years),
-        "whole": reads_whole_plan(user),
-        "money": money.money_available(),
+        "body": plan_body(visible_lines(user, lines), years),
     }
+
+
+def _reader_scope(user) -> str:
+    """What of a plan ``user`` sees: all of it, or one department's cases."""
+    if reads_whole_plan(user):
+        return "all"
+    return f"department:{user.department.code}"
+
+
+def _version_body(user, version, previous) -> str:
+    """The rendered changes and plan of a frozen version, as ``user`` may read them.
+
+    Cached by the version, the one before it, the language and what the reader
+    sees of the plan: a frozen version's rows never change (and a plan's cases
+    are never deleted, so its links stay), so the key cannot go stale. Who may
+    read the page at all is checked on every request, before this.
+    """
+    before = previous.pk if previous else 0
+    key = (
+        f"governance:plan-version-body:{version.pk}:{before}:{get_language()}:"
+        f"{_reader_scope(user)}"
+    )
+    body = cache.get(key)
+    if body is None:
+        lines = visible_lines(user, version_lines(version))
+        old = visible_lines(user, version_lines(previous)) if previous else None
+        context = _body_context(user, version.cycle, lines)
+        context.update({"previous": previous, "changes": version_diff(old, lines)})
+        body = render_to_string("governance/plans/_version_body.html", context)
+        cache.set(key, body, VERSION_BODY_SECONDS)
+    return body
 
 
 @login_required
@@ -97,9 +107,10 @@ def plan_page(request):
                 )
                 return redirect("governance:plan-version", pk=version.pk)
         status = 400
-    context = _plan_context(request.user, cycle, plan_lines(cycle))
+    context = _body_context(request.user, cycle, plan_lines(cycle))
     context.update(
         {
+            "whole": reads_whole_plan(request.user),
             "versions": cycle.plan_versions.select_related("frozen_by").order_by("-number"),
             "cycles": cycle.__class__.objects.all(),
             "form": form,
@@ -120,18 +131,9 @@ def plan_version_page(request, pk: int):
         .order_by("-number")
         .first()
     )
-    lines = version_lines(version)
-    old = version_lines(previous) if previous else None
-    if not reads_whole_plan(request.user):
-        lines = visible_lines(request.user, lines)
-        old = visible_lines(request.user, old) if old is not None else None
-    context = _plan_context(request.user, version.cycle, lines)
-    context.update(
-        {
-            "version": version,
-            "previous": previous,
-            "changes": version_diff(old, lines),
-            "versions": version.cycle.plan_versions.order_by("-number"),
-        }
-    )
+    context = {
+        "version": version,
+        "previous": previous,
+        "version_body": _version_body(request.user, version, previous),
+    }
     return render(request, "governance/plans/version_page.html", context)

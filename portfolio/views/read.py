@@ -5,7 +5,6 @@ Every page reads cases through ``InvestmentCase.objects.visible_to`` (or
 lines and history rows there are.
 """
 
-from collections import Counter
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -16,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from kkdigital.lib.errors import ServiceError
+from kkdigital.lib.money import format_thousands
 from strategy.models import Principle, Theme
 
 from ..case_page import case_page_context
 from ..economy import EconomyTable, converted_lines
 from ..filters import DEFAULT_SORT, CaseFilterForm, filter_cases, with_total_investment
 from ..models import (
+    CaseEconomyLine,
     CasePrinciple,
     CaseState,
     CaseType,
@@ -36,12 +37,15 @@ from ..permissions import (
     is_department_user,
     is_secretariat,
 )
+from ..templatetags.cases import STATE_BADGES
 from ..timeline import build_timeline, group_timeline
 
 # The cycle model belongs to governance, which portfolio does not import.
 BudgetCycle = InvestmentCase._meta.get_field("cycle").related_model
 
 CASES_PER_PAGE = 25
+# A case number no case has: where a case's number goes in its reversed address.
+_URL_MARKER = 2147483647
 
 # The columns of the case list; those with a sort key sort by a click on the header.
 LIST_COLUMNS = [
@@ -186,18 +190,18 @@ PLAN_TOTALS = (
 )
 
 
-def _plan_lines(cycle, cases, price_years):
+def _plan_lines(cycle, cases, lines_by_case, price_years):
     """The cases' economy lines in the cycle's price level: every sum across cases is
     converted line by line by the one conversion (financing.prices.convert)."""
     try:
-        return converted_lines(cases, cycle.budget_year), cycle.budget_year
+        return converted_lines(cases, cycle.budget_year, lines_by_case), cycle.budget_year
     except ServiceError:
         # A price index is missing: show the lines as entered, without one p/l.
-        lines = [line for case in cases for line in case.economy_lines.all()]
+        lines = [line for case in cases for line in lines_by_case.get(case.pk, ())]
         return lines, price_years[0] if len(price_years) == 1 else None
 
 
-def plan_totals(cycle, cases) -> tuple[list[dict], list]:
+def plan_totals(cycle, cases, lines_by_case) -> tuple[list[dict], list]:
     """The economy of each state group of the plan, and the cases in no group."""
     groups = []
     grouped = set()
@@ -205,7 +209,7 @@ def plan_totals(cycle, cases) -> tuple[list[dict], list]:
         members = [case for case in cases if case.state in states]
         grouped.update(case.pk for case in members)
         price_years = sorted({case.price_year for case in members})
-        lines, plan_price_year = _plan_lines(cycle, members, price_years)
+        lines, plan_price_year = _plan_lines(cycle, members, lines_by_case, price_years)
         groups.append(
             {
                 "key": key,
@@ -220,42 +224,71 @@ def plan_totals(cycle, cases) -> tuple[list[dict], list]:
     return groups, [case for case in cases if case.pk not in grouped]
 
 
+def _economy_lines(case_ids) -> dict[int, list[tuple]]:
+    """The cases' economy lines as ``(kind, year, amount, styringsomraade)``, by case id,
+    in one query and without a model row per line."""
+    lines: dict[int, list[tuple]] = {pk: [] for pk in case_ids}
+    for case_id, *line in (
+        CaseEconomyLine.objects.filter(case_id__in=case_ids)
+        .order_by()
+        .values_list("case_id", "kind", "year", "amount", "styringsomraade")
+    ):
+        lines[case_id].append(tuple(line))
+    return lines
+
+
+def _plan_row(case, cycle, lines, case_url, state_labels) -> dict:
+    """A case's row in a department plan, with its texts ready for the template."""
+    table = EconomyTable(cycle.out_years, lines, price_year=case.price_year)
+    investment = table.row_total(EconomyKind.INVESTMENT)
+    net_permanent = table.column_total(None)
+    return {
+        "case": case,
+        "investment": investment,
+        "net_permanent": net_permanent,
+        "url": case_url(case.pk),
+        "state": state_labels[case.state],
+        "badge": STATE_BADGES.get(case.state, ""),
+        "investment_text": format_thousands(investment),
+        "net_permanent_text": format_thousands(net_permanent),
+    }
+
+
 @login_required
 def department_plan(request, department_code, budget_year):
     """A department's IT investment plan for one cycle (forvaltningsspecifik it-investeringsplan).
 
     The department's own users see all its cases; everyone else sees the
-    cases of it they may read. Withdrawn cases are not part of a plan.
+    cases of it they may read. Withdrawn cases are not part of a plan. A fixed
+    number of queries, whatever the number of cases and lines.
     """
     department = get_object_or_404(Department, code=department_code)
     cycle = get_object_or_404(BudgetCycle, budget_year=budget_year)
+    # Who may read which case is asked of the department's cases of the cycle only.
+    readable = InvestmentCase.objects.filter(department=department, cycle=cycle).visible_to(
+        request.user
+    )
     cases = list(
-        _visible_cases(request.user)
-        .filter(department=department, cycle=cycle)
+        InvestmentCase.objects.filter(pk__in=readable.values("pk"))
         .exclude(state=CaseState.WITHDRAWN)
-        .select_related("department", "cycle")
-        .prefetch_related(
-            "themes",
-            Prefetch(
-                "principle_links",
-                queryset=CasePrinciple.objects.exclude(justification="").select_related(
-                    "principle"
-                ),
-            ),
-            "economy_lines",
-        )
+        .only("pk", "title", "state", "case_type", "price_year")
         .order_by("title", "pk")
     )
-    rows = []
-    for case in cases:
-        table = EconomyTable.for_case(case)
-        rows.append(
-            {
-                "case": case,
-                "investment": table.row_total(EconomyKind.INVESTMENT),
-                "net_permanent": table.column_total(None),
-            }
+    ids = [case.pk for case in cases]
+    lines_by_case = _economy_lines(ids)
+    # Each state's name and the case address translated and reversed once, not once a row.
+    state_labels = {value: str(label) for value, label in CaseState.choices}
+    prefix, suffix = reverse("portfolio:case-detail", args=[_URL_MARKER]).split(str(_URL_MARKER))
+    rows = [
+        _plan_row(
+            case,
+            cycle,
+            lines_by_case[case.pk],
+            lambda pk: f"{prefix}{pk}{suffix}",
+            state_labels,
         )
+        for case in cases
+    ]
     investments = [r for r in rows if r["case"].case_type != CaseType.RETENDER]
     groups = [
         {"label": label, "rows": [r for r in investments if r["case"].case_type == value]}
@@ -264,10 +297,19 @@ def department_plan(request, department_code, budget_year):
     ]
     retendering = [r for r in rows if r["case"].case_type == CaseType.RETENDER]
 
-    totals, outside_totals = plan_totals(cycle, cases)
-    theme_counts = Counter(theme.pk for case in cases for theme in case.themes.all())
-    principle_counts = Counter(
-        link.principle_id for case in cases for link in case.principle_links.all()
+    totals, outside_totals = plan_totals(cycle, cases, lines_by_case)
+    theme_counts = dict(
+        InvestmentCase.themes.through.objects.filter(investmentcase_id__in=ids)
+        .order_by()
+        .values_list("theme_id")
+        .annotate(n=Count("pk"))
+    )
+    principle_counts = dict(
+        CasePrinciple.objects.filter(case_id__in=ids)
+        .exclude(justification="")
+        .order_by()
+        .values_list("principle_id")
+        .annotate(n=Count("pk"))
     )
     return render(
         request,
