@@ -215,10 +215,12 @@ def main(argv=None) -> int:
         environment_text = environment(args.sizes, args.repeat, args.scale, args.seed)
         sections = []
         print(environment_text, flush=True)
+        args.failed = False
         if args.scale:
             sections = measure_volume(args)
         else:
             sections = measure_sizes(args)
+        failed = args.failed
         if args.report:
             print(f"\nreport: {write_report(environment_text, sections)}")
     except measure.MeasurementError as error:
@@ -247,7 +249,9 @@ def _measure_all(portfolio, repeat):
 
     results = measure.measure_pages(portfolio, repeat)
     results.append(measure.measure_case_save(portfolio, repeat))
+    results.append(measure.measure_case_form_post(portfolio, repeat))
     results.append(measure.measure_transition(portfolio, repeat))
+    results.append(measure.measure_transition_post(portfolio, repeat))
     moved = measure.measure_board_move(portfolio, repeat)
     if moved is not None:
         results.append(moved)
@@ -264,18 +268,27 @@ def measure_volume(args) -> list:
     described = ", ".join(f"{n:,}".replace(",", ".") + f" {name}"
                           for name, n in volume.counts.items())
     print(f"\n== scale {args.scale} (built in {time.perf_counter() - built:.1f} s)", flush=True)
-    from bench.jobs import measure_kitos_import
+    from bench import jobs
     from bench.measure import MeasurementError
     from kkdigital.lib.errors import ServiceError
 
     results = _measure_all(volume.portfolio, args.repeat)
     print(format_table(HEADERS, result_rows(results), ALIGN), flush=True)
-    # Last: the import changes the register the pages above read.
-    print("\nthe KITOS import of the whole register …", flush=True)
-    try:
-        results += measure_kitos_import(volume.portfolio)
-    except (ServiceError, MeasurementError) as error:
-        print(f"error in the KITOS import (the pages are reported): {error}", file=sys.stderr)
+    # Last: the jobs add a plan version and cases and change the register the pages read.
+    for what, job in (
+        (f"the collected PDF of a {jobs.PLAN_PDF_CASES}-case plan version, in a worker process",
+         lambda: [jobs.measure_plan_pdf(volume.portfolio)]),
+        (f"an import of {jobs.ECONOMY_IMPORT_LINES} economy lines",
+         lambda: jobs.measure_economy_import(volume.portfolio)),
+        ("the KITOS import of the whole register", lambda: jobs.measure_kitos_import(
+            volume.portfolio)),
+    ):
+        print(f"\n{what} …", flush=True)
+        try:
+            results += job()
+        except (ServiceError, MeasurementError, RuntimeError) as error:
+            print(f"error in {what} (the rest is reported): {error}", file=sys.stderr)
+            args.failed = True
     rows = result_rows(results)
     print(format_table(HEADERS, rows, ALIGN), flush=True)
     return [(f"Scale {args.scale} ({described})", rows)]
