@@ -26,6 +26,7 @@ from portfolio.models import CaseState, InvestmentCase
 from portfolio.services import case_update
 
 from .builder import SEARCH_WORD, Portfolio, full_case_data
+from .queries import QueryCount  # noqa: F401 - the bench's jobs count with it too
 
 
 class MeasurementError(Exception):
@@ -40,6 +41,7 @@ class Result:
     queries: int
     size: int  # bytes of the response body, 0 for a service
     floor: float | None = None  # seconds: the database's own time for the page's queries
+    note: str = ""  # what the row's numbers do not say (a job's phases, its memory)
 
     @property
     def floor_ms(self) -> float | None:
@@ -193,6 +195,7 @@ def measure_page(client: Client, page: Page, repeat: int) -> Result:
         return b"".join(response) if response.streaming else response.content
 
     get()
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         body = get()
     # Read now: the next request empties the connection's query log.
@@ -250,7 +253,7 @@ def measure_case_save(portfolio: Portfolio, repeat: int) -> Result:
         )
 
     call = save(0)
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries:
         call()
     count = len(queries)
     times = [_timed(save(run)) for run in range(1, repeat + 1)]
@@ -285,7 +288,7 @@ def measure_board_move(portfolio: Portfolio, repeat: int) -> Result | None:
         return lambda: board_move(actor=director, case_pk=case_pk, to_rank=to_rank,
                                   version=version)
 
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries:
         move(1)()
     count = len(queries)
     times = [_timed(move(bottom if run % 2 == 0 else 1)) for run in range(repeat)]
@@ -316,7 +319,7 @@ def measure_transition(portfolio: Portfolio, repeat: int) -> Result:
 
     if InvestmentCase.objects.get(pk=case_pk).state == CaseState.SUBMITTED:
         send_back()
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries:
         workflow.case_submit(actor=it_lead, case_pk=case_pk)
     count = len(queries)
     times = []
@@ -441,7 +444,7 @@ def measure_case_form_post(portfolio: Portfolio, repeat: int) -> Result:
         return fields
 
     first = data(0)
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries:
         _post(client, url, first)
     count = len(queries)
     times = [_post(client, url, data(run)) for run in range(1, repeat + 1)]
@@ -471,7 +474,7 @@ def measure_transition_post(portfolio: Portfolio, repeat: int) -> Result:
     if InvestmentCase.objects.get(pk=case_pk).state == CaseState.SUBMITTED:
         send_back()
     fields = form()
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries:
         _post(client, url, fields)
     count = len(queries)
     times = []

@@ -130,7 +130,11 @@ def markdown_table(headers: list[str], rows: list[list], align: str) -> str:
     return "\n".join(lines)
 
 
-def write_report(environment_text: str, sections: list[tuple[str, list[list]]]) -> Path:
+def result_notes(results) -> list[str]:
+    return [r.note for r in results if getattr(r, "note", "")]
+
+
+def write_report(environment_text: str, sections: list[tuple]) -> Path:
     """The run as Markdown in bench/results/ (date, machine, versions, tables)."""
     from django.db import connection
 
@@ -138,8 +142,10 @@ def write_report(environment_text: str, sections: list[tuple[str, list[list]]]) 
     results_dir.mkdir(exist_ok=True)
     path = results_dir / f"{time.strftime('%Y-%m-%d-%H%M')}-{connection.vendor}.md"
     parts = ["# KK Digital benchmark", "", "```", environment_text, "```", ""]
-    for title, rows in sections:
+    for title, rows, *notes in sections:
         parts += [f"## {title}", "", markdown_table(HEADERS, rows, ALIGN), ""]
+        if notes and notes[0]:
+            parts += [f"- {note}" for note in notes[0]] + [""]
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
@@ -291,7 +297,10 @@ def measure_volume(args) -> list:
             args.failed = True
     rows = result_rows(results)
     print(format_table(HEADERS, rows, ALIGN), flush=True)
-    return [(f"Scale {args.scale} ({described})", rows)]
+    notes = result_notes(results)
+    for note in notes:
+        print(f"- {note}")
+    return [(f"Scale {args.scale} ({described})", rows, notes)]
 
 
 def measure_sizes(args) -> list:

@@ -29,20 +29,36 @@ def _peak_mb() -> float:
 
 
 def run_task(task: str, *args) -> dict:
-    """Call ``task`` (a name in TASKS) synchronously in this process and time it."""
+    """Call ``task`` (a name in TASKS) synchronously in this process and time it, with
+    the time spent writing the PDF's HTML and laying it out (WeasyPrint) if it makes one."""
     from importlib import import_module
+    from unittest import mock
 
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    from bench.queries import QueryCount
+    from kkdigital.lib import pdf
 
     module, name = TASKS[task].rsplit(".", 1)
     function = getattr(import_module(module), name)
+    phases = {"html": 0.0, "layout": 0.0}
+
+    def timed(phase, call):
+        def wrapper(*a, **kw):
+            start = time.perf_counter()
+            try:
+                return call(*a, **kw)
+            finally:
+                phases[phase] += time.perf_counter() - start
+        return wrapper
+
     before = _peak_mb()
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries, \
+            mock.patch.object(pdf, "render_to_string", timed("html", pdf.render_to_string)), \
+            mock.patch.object(pdf, "render_html", timed("layout", pdf.render_html)):
         start = time.perf_counter()
         outcome = function(*args)
         seconds = time.perf_counter() - start
     return {"outcome": outcome, "seconds": seconds, "queries": len(queries),
+            "html_seconds": phases["html"], "layout_seconds": phases["layout"],
             "setup_mb": before, "peak_mb": _peak_mb()}
 
 
