@@ -53,6 +53,10 @@ def parse_args(argv=None):
         "--seed", type=int, default=1, help="seed number for --scale (default: %(default)s)"
     )
     parser.add_argument(
+        "--no-pages", action="store_true",
+        help="with --scale: only the services, the form posts and the jobs, not the pages",
+    )
+    parser.add_argument(
         "--report", action="store_true",
         help="also write the tables as Markdown to bench/results/",
     )
@@ -250,10 +254,10 @@ def _analyze():
             cursor.execute("ANALYZE")
 
 
-def _measure_all(portfolio, repeat):
+def _measure_all(portfolio, repeat, pages=True):
     from bench import measure
 
-    results = measure.measure_pages(portfolio, repeat)
+    results = measure.measure_pages(portfolio, repeat) if pages else []
     results.append(measure.measure_case_save(portfolio, repeat))
     results.append(measure.measure_case_form_post(portfolio, repeat))
     results.append(measure.measure_transition(portfolio, repeat))
@@ -278,7 +282,7 @@ def measure_volume(args) -> list:
     from bench.measure import MeasurementError
     from kkdigital.lib.errors import ServiceError
 
-    results = _measure_all(volume.portfolio, args.repeat)
+    results = _measure_all(volume.portfolio, args.repeat, pages=not args.no_pages)
     print(format_table(HEADERS, result_rows(results), ALIGN), flush=True)
     # Last: the jobs add a plan version and cases and change the register the pages read.
     for what, job in (
