@@ -1,15 +1,19 @@
-"""The measurements: pages through Django's test client, and two services called directly.
+"""The measurements: pages through Django's test client, forms posted as a browser posts
+them, and services called directly.
 
 Each page is requested once to warm up (templates, translations, the
 session), once more to count its SQL queries, and then ``repeat`` times with
 the wall clock only, so that recording the queries does not weigh on the times.
-A service is called once to count its queries and ``repeat`` times to time.
+A service is called once to count its queries and ``repeat`` times to time. A
+form is read from its page (every field as the page fills it in, as a browser
+sends it) and posted with the CSRF token; only the POST is timed.
 """
 
 import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 from django.db import connection
@@ -22,6 +26,7 @@ from portfolio.models import CaseState, InvestmentCase
 from portfolio.services import case_update
 
 from .builder import SEARCH_WORD, Portfolio, full_case_data
+from .queries import QueryCount  # noqa: F401 - the bench's jobs count with it too
 
 
 class MeasurementError(Exception):
@@ -36,6 +41,7 @@ class Result:
     queries: int
     size: int  # bytes of the response body, 0 for a service
     floor: float | None = None  # seconds: the database's own time for the page's queries
+    note: str = ""  # what the row's numbers do not say (a job's phases, its memory)
 
     @property
     def floor_ms(self) -> float | None:
@@ -189,6 +195,7 @@ def measure_page(client: Client, page: Page, repeat: int) -> Result:
         return b"".join(response) if response.streaming else response.content
 
     get()
+    connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
         body = get()
     # Read now: the next request empties the connection's query log.
@@ -246,7 +253,7 @@ def measure_case_save(portfolio: Portfolio, repeat: int) -> Result:
         )
 
     call = save(0)
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries:
         call()
     count = len(queries)
     times = [_timed(save(run)) for run in range(1, repeat + 1)]
@@ -281,7 +288,7 @@ def measure_board_move(portfolio: Portfolio, repeat: int) -> Result | None:
         return lambda: board_move(actor=director, case_pk=case_pk, to_rank=to_rank,
                                   version=version)
 
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries:
         move(1)()
     count = len(queries)
     times = [_timed(move(bottom if run % 2 == 0 else 1)) for run in range(repeat)]
@@ -312,7 +319,7 @@ def measure_transition(portfolio: Portfolio, repeat: int) -> Result:
 
     if InvestmentCase.objects.get(pk=case_pk).state == CaseState.SUBMITTED:
         send_back()
-    with CaptureQueriesContext(connection) as queries:
+    with QueryCount() as queries:
         workflow.case_submit(actor=it_lead, case_pk=case_pk)
     count = len(queries)
     times = []
@@ -321,3 +328,159 @@ def measure_transition(portfolio: Portfolio, repeat: int) -> Result:
         times.append(_timed(lambda: workflow.case_submit(actor=it_lead, case_pk=case_pk)))
     send_back()
     return Result("submit a case (workflow.case_submit)", "jonas.kristensen", times, count, 0)
+
+
+# --- Forms posted as the browser posts them -----------------------------------------------
+
+
+class _FormReader(HTMLParser):
+    """The fields of the ``index``-th ``<form>`` of a page as a browser submits it:
+    text, hidden and number inputs, checked boxes and radios, selected options and
+    text areas (no buttons: the caller names the button pressed)."""
+
+    def __init__(self, index: int):
+        super().__init__(convert_charrefs=True)
+        self.index, self.seen, self.inside = index, -1, False
+        self.fields: list[tuple[str, str]] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.seen += 1
+            self.inside = self.seen == self.index
+            return
+        if not self.inside or "disabled" in a:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = (a.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "reset", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.fields.append((name, a.get("value", "on" if kind == "checkbox" else "")))
+        elif tag == "select" and name:
+            self._select = name
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields.append((self._select, a.get("value", "")))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            text = "".join(self._text)
+            # As in the HTML spec: one newline right after <textarea> is not content.
+            self.fields.append((self._textarea, text[1:] if text.startswith("\n") else text))
+            self._textarea = None
+
+
+def form_fields(html: str, index: int = 0) -> dict[str, list[str]]:
+    """The ``index``-th form of ``html`` as a browser would submit it (name → values)."""
+    reader = _FormReader(index)
+    reader.feed(html)
+    fields: dict[str, list[str]] = {}
+    for name, value in reader.fields:
+        fields.setdefault(name, []).append(value)
+    return fields
+
+
+def _browser(user) -> Client:
+    client = Client(enforce_csrf_checks=True)  # the token must come from the page, as in a browser
+    client.force_login(user)
+    return client
+
+
+def _read_form(client: Client, url: str, marker: str) -> dict[str, list[str]]:
+    """The fields of the form on ``url`` whose ``<form …>`` tag holds ``marker``."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise MeasurementError(f"{url} answered {response.status_code}")
+    html = response.content.decode()
+    at = html.find(marker)
+    if at < 0:
+        raise MeasurementError(f"{url}: no form {marker}")
+    fields = form_fields(html, html[:at].count("<form"))
+    if "csrfmiddlewaretoken" not in fields:
+        raise MeasurementError(f"{url}: the form {marker} has no CSRF token")
+    return fields
+
+
+def _post(client: Client, url: str, data: dict, expect: int = 302) -> float:
+    start = time.perf_counter()
+    response = client.post(url, data)
+    elapsed = time.perf_counter() - start
+    if response.status_code != expect:
+        raise MeasurementError(f"POST {url} answered {response.status_code}, not {expect}")
+    return elapsed
+
+
+def measure_case_form_post(portfolio: Portfolio, repeat: int) -> Result:
+    """BIF staff save the case form of a draft in the browser: the edit page is read,
+    every field sent back as the page filled it in, with a new summary and one changed
+    amount, and the "Save draft" button of the first section (a POST and its redirect
+    to the form; the GET of the form is not timed)."""
+    staff = portfolio.users["mette.holm"]
+    case_pk = _bench_case(portfolio)
+    url = reverse("portfolio:case-edit", args=[case_pk])
+    client = _browser(staff)
+
+    def data(run: int) -> dict:
+        fields = _read_form(client, url, '<form method="post" novalidate class="case-form"')
+        summary = fields.get("summary", [""])[0].split(" [")[0]
+        fields["summary"] = [f"{summary} [browser {run}]"]
+        fields[f"eco-investment_{portfolio.cycle.budget_year}"] = [str(1_000_000 + run * 1_000)]
+        fields["action"] = ["save:grundlag"]
+        return fields
+
+    first = data(0)
+    with QueryCount() as queries:
+        _post(client, url, first)
+    count = len(queries)
+    times = [_post(client, url, data(run)) for run in range(1, repeat + 1)]
+    return Result("save the case form (POST)", staff.username, times, count, 0)
+
+
+def measure_transition_post(portfolio: Portfolio, repeat: int) -> Result:
+    """The BIF IT lead submits the case in the browser: the confirmation page's form
+    posted (the transition, its notifications and, Celery being eager, the e-mails).
+    Between the timed posts the secretariat returns the case (a service call, untimed);
+    the case is left returned, as ``measure_transition`` leaves it."""
+    it_lead = portfolio.users["jonas.kristensen"]
+    secretariat = portfolio.users["anne.jeppesen"]
+    case_pk = _bench_case(portfolio)
+    url = reverse("governance:case-action", args=[case_pk, "submit"])
+    client = _browser(it_lead)
+
+    def send_back():
+        workflow.case_return(
+            actor=secretariat, case_pk=case_pk, comment="Benchmark: tilbage igen.",
+            override_reason="Benchmark.",
+        )
+
+    def form() -> dict:
+        return _read_form(client, url, '<form method="post" action=""')
+
+    if InvestmentCase.objects.get(pk=case_pk).state == CaseState.SUBMITTED:
+        send_back()
+    fields = form()
+    with QueryCount() as queries:
+        _post(client, url, fields)
+    count = len(queries)
+    times = []
+    for _run in range(repeat):
+        send_back()
+        times.append(_post(client, url, form()))
+    send_back()
+    return Result("submit a case (POST of the transition form)", it_lead.username, times,
+                  count, 0)

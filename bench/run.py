@@ -53,6 +53,10 @@ def parse_args(argv=None):
         "--seed", type=int, default=1, help="seed number for --scale (default: %(default)s)"
     )
     parser.add_argument(
+        "--no-pages", action="store_true",
+        help="with --scale: only the services, the form posts and the jobs, not the pages",
+    )
+    parser.add_argument(
         "--report", action="store_true",
         help="also write the tables as Markdown to bench/results/",
     )
@@ -130,7 +134,11 @@ def markdown_table(headers: list[str], rows: list[list], align: str) -> str:
     return "\n".join(lines)
 
 
-def write_report(environment_text: str, sections: list[tuple[str, list[list]]]) -> Path:
+def result_notes(results) -> list[str]:
+    return [r.note for r in results if getattr(r, "note", "")]
+
+
+def write_report(environment_text: str, sections: list[tuple]) -> Path:
     """The run as Markdown in bench/results/ (date, machine, versions, tables)."""
     from django.db import connection
 
@@ -138,8 +146,10 @@ def write_report(environment_text: str, sections: list[tuple[str, list[list]]]) 
     results_dir.mkdir(exist_ok=True)
     path = results_dir / f"{time.strftime('%Y-%m-%d-%H%M')}-{connection.vendor}.md"
     parts = ["# KK Digital benchmark", "", "```", environment_text, "```", ""]
-    for title, rows in sections:
+    for title, rows, *notes in sections:
         parts += [f"## {title}", "", markdown_table(HEADERS, rows, ALIGN), ""]
+        if notes and notes[0]:
+            parts += [f"- {note}" for note in notes[0]] + [""]
     path.write_text("\n".join(parts), encoding="utf-8")
     return path
 
@@ -215,10 +225,12 @@ def main(argv=None) -> int:
         environment_text = environment(args.sizes, args.repeat, args.scale, args.seed)
         sections = []
         print(environment_text, flush=True)
+        args.failed = False
         if args.scale:
             sections = measure_volume(args)
         else:
             sections = measure_sizes(args)
+        failed = args.failed
         if args.report:
             print(f"\nreport: {write_report(environment_text, sections)}")
     except measure.MeasurementError as error:
@@ -242,12 +254,14 @@ def _analyze():
             cursor.execute("ANALYZE")
 
 
-def _measure_all(portfolio, repeat):
+def _measure_all(portfolio, repeat, pages=True):
     from bench import measure
 
-    results = measure.measure_pages(portfolio, repeat)
+    results = measure.measure_pages(portfolio, repeat) if pages else []
     results.append(measure.measure_case_save(portfolio, repeat))
+    results.append(measure.measure_case_form_post(portfolio, repeat))
     results.append(measure.measure_transition(portfolio, repeat))
+    results.append(measure.measure_transition_post(portfolio, repeat))
     moved = measure.measure_board_move(portfolio, repeat)
     if moved is not None:
         results.append(moved)
@@ -264,21 +278,33 @@ def measure_volume(args) -> list:
     described = ", ".join(f"{n:,}".replace(",", ".") + f" {name}"
                           for name, n in volume.counts.items())
     print(f"\n== scale {args.scale} (built in {time.perf_counter() - built:.1f} s)", flush=True)
-    from bench.jobs import measure_kitos_import
+    from bench import jobs
     from bench.measure import MeasurementError
     from kkdigital.lib.errors import ServiceError
 
-    results = _measure_all(volume.portfolio, args.repeat)
+    results = _measure_all(volume.portfolio, args.repeat, pages=not args.no_pages)
     print(format_table(HEADERS, result_rows(results), ALIGN), flush=True)
-    # Last: the import changes the register the pages above read.
-    print("\nthe KITOS import of the whole register …", flush=True)
-    try:
-        results += measure_kitos_import(volume.portfolio)
-    except (ServiceError, MeasurementError) as error:
-        print(f"error in the KITOS import (the pages are reported): {error}", file=sys.stderr)
+    # Last: the jobs add a plan version and cases and change the register the pages read.
+    for what, job in (
+        (f"the collected PDF of a {jobs.PLAN_PDF_CASES}-case plan version, in a worker process",
+         lambda: [jobs.measure_plan_pdf(volume.portfolio)]),
+        (f"an import of {jobs.ECONOMY_IMPORT_LINES} economy lines",
+         lambda: jobs.measure_economy_import(volume.portfolio)),
+        ("the KITOS import of the whole register", lambda: jobs.measure_kitos_import(
+            volume.portfolio)),
+    ):
+        print(f"\n{what} …", flush=True)
+        try:
+            results += job()
+        except (ServiceError, MeasurementError, RuntimeError) as error:
+            print(f"error in {what} (the rest is reported): {error}", file=sys.stderr)
+            args.failed = True
     rows = result_rows(results)
     print(format_table(HEADERS, rows, ALIGN), flush=True)
-    return [(f"Scale {args.scale} ({described})", rows)]
+    notes = result_notes(results)
+    for note in notes:
+        print(f"- {note}")
+    return [(f"Scale {args.scale} ({described})", rows, notes)]
 
 
 def measure_sizes(args) -> list:

@@ -209,7 +209,7 @@ def test_the_file_is_checked_before_it_is_parsed(mapped, secretariat, settings):
         imports.import_job_create(actor=secretariat, kind="systems", file_name="x.xlsx",
                                   content=b"IT System;UUID\n")
     assert "Excel" in refused.value.message
-    settings.KK_IMPORT_MAX_BYTES = 1024
+    settings.KK_KITOS_IMPORT_MAX_BYTES = 1024
     with pytest.raises(imports.ServiceError) as refused:
         imports.import_job_create(actor=secretariat, kind="systems", file_name="x.xlsx",
                                   content=SYSTEMS.read_bytes())

@@ -93,9 +93,15 @@ class ImportUploadForm(forms.Form):
     )
     file = forms.FileField(
         label=_("KITOS export (.xlsx)"),
-        help_text=_("The Excel file that KITOS's export gives, at most 15 MB."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-file-input"}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The limit is a setting (KK_KITOS_IMPORT_MAX_BYTES): read it per form, not at import.
+        self.fields["file"].help_text = _(
+            "The Excel file that KITOS's export gives, at most %(size)s."
+        ) % {"size": size_text(max_file_bytes())}
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

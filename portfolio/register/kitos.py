@@ -26,7 +26,7 @@ from kkdigital.lib.errors import ServiceError
 from .models import BusinessCritical, ImportKind, Lifecycle
 
 # Limits: the same kind as the case import's.
-MAX_FILE_BYTES = 15 * 1024 * 1024
+MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 250 * 1024 * 1024
 MAX_ROWS = 60_000
 HEADER_SEARCH_ROWS = 10
@@ -112,7 +112,8 @@ def _norm(title) -> str:
 
 
 def max_file_bytes() -> int:
-    return int(getattr(settings, "KK_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
+    """The largest KITOS export accepted: its own setting, not the admin imports'."""
+    return int(getattr(settings, "KK_KITOS_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
 
 
 def size_text(size: int) -> str:
