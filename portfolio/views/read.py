@@ -53,6 +53,17 @@ LIST_COLUMNS = [
     ("updated", _("Updated")),
 ]
 
+# What a row of the case list shows: the long texts stay in the database.
+LIST_FIELDS = (
+    "title",
+    "case_type",
+    "state",
+    "updated_at",
+    "department__code",
+    "department__name",
+    "cycle__budget_year",
+)
+
 # Labels of the completeness problems that are not model fields.
 PROBLEM_LABELS = {
     "themes": _("Themes"),
@@ -64,10 +75,8 @@ PROBLEM_LABELS = {
 
 
 def _visible_cases(user):
-    """The cases ``user`` may read, as a plain queryset (no DISTINCT, no joins)."""
-    return InvestmentCase.objects.filter(
-        pk__in=InvestmentCase.objects.visible_to(user).values("pk")
-    )
+    """The cases ``user`` may read (``visible_to`` joins nothing, so each case comes once)."""
+    return InvestmentCase.objects.visible_to(user)
 
 
 def _list_headers(current: str) -> list[dict]:
@@ -105,7 +114,9 @@ def case_list(request):
     form.is_valid()
     # With an invalid field the others still filter; the error shows next to it.
     criteria = form.cleaned_data
-    cases = with_total_investment(_visible_cases(user).select_related("department", "cycle"))
+    cases = with_total_investment(
+        _visible_cases(user).select_related("department", "cycle").only(*LIST_FIELDS)
+    )
     cases = filter_cases(cases, criteria)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     current_sort = criteria.get("sort") or DEFAULT_SORT
