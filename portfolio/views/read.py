@@ -12,10 +12,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from kkdigital.lib.errors import ServiceError
+from kkdigital.lib.money import format_thousands
 from strategy.models import Principle, Theme
 
 from ..case_page import case_page_context
@@ -36,6 +39,7 @@ from ..permissions import (
     is_department_user,
     is_secretariat,
 )
+from ..templatetags.cases import state_badge
 from ..timeline import build_timeline, group_timeline
 
 # The cycle model belongs to governance, which portfolio does not import.
@@ -97,6 +101,34 @@ def _list_headers(current: str) -> list[dict]:
     return headers
 
 
+def _list_rows(cases) -> list[dict]:
+    """What each row of the case list shows.
+
+    The labels are translated once per page, not once per cell: a template
+    looking up a translated label costs as much as the rest of its row.
+    """
+    states = {value: str(label) for value, label in CaseState.choices}
+    types = {value: str(label) for value, label in CaseType.choices}
+    cycles = {}
+    rows = []
+    for case in cases:
+        if case.cycle_id not in cycles:
+            cycles[case.cycle_id] = str(case.cycle)
+        rows.append(
+            {
+                "case": case,
+                "url": case.get_absolute_url(),
+                "cycle": cycles[case.cycle_id],
+                "case_type": types.get(case.case_type, case.case_type),
+                "state": states.get(case.state, case.state),
+                "badge": state_badge(case.state),
+                "investment": format_thousands(case.total_investment),
+                "updated": date_format(localtime(case.updated_at), "SHORT_DATE_FORMAT"),
+            }
+        )
+    return rows
+
+
 @login_required
 def case_list(request):
     """The cases the user may read, filtered, searched, sorted and paged.
@@ -119,6 +151,7 @@ def case_list(request):
     )
     cases = filter_cases(cases, criteria)
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    rows = _list_rows(page)
     current_sort = criteria.get("sort") or DEFAULT_SORT
     showing_own = own_department is not None and criteria.get("department") == own_department
     return render(
@@ -127,6 +160,7 @@ def case_list(request):
         {
             "form": form,
             "page_obj": page,
+            "rows": rows,
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=2),
             "headers": _list_headers(current_sort),
             "own_department": own_department,
