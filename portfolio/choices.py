@@ -14,6 +14,23 @@ from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
 
+class ListedChoiceIterator(ModelChoiceIterator):
+    """Options from the field's queryset as a plain, cached read: one query per form
+    however often the options are listed, and no server-side cursor."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+    def __len__(self):
+        return len(self.queryset) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self.queryset)
+
+
 class RowsChoiceIterator(ModelChoiceIterator):
     """The options of a ``RowsModelChoiceField``, from the rows it read once."""
 
