@@ -75,6 +75,8 @@ def log_refusal(request, status: int) -> None:
 
 # When the session's user logged in (seconds since the epoch).
 LOGIN_AT_KEY = "kk_login_at"
+# When the session's idle timeout was last renewed (seconds since the epoch).
+RENEWED_AT_KEY = "kk_renewed_at"
 
 
 def mark_login_time(sender, request, user, **kwargs):
@@ -84,11 +86,17 @@ def mark_login_time(sender, request, user, **kwargs):
 
 
 class AbsoluteSessionLifetimeMiddleware:
-    """End a session ``KK_SESSION_ABSOLUTE_AGE`` seconds after login, however active.
+    """End a session ``KK_SESSION_ABSOLUTE_AGE`` seconds after login, however active,
+    and renew its idle timeout while it is used.
 
-    SESSION_COOKIE_AGE with SESSION_SAVE_EVERY_REQUEST is an idle timeout: a
-    session that is used every few hours would live for ever. A session older
-    than the absolute limit is logged out and the user signs in again.
+    SESSION_COOKIE_AGE, renewed by use, is an idle timeout: a session that is
+    used every few hours would live for ever. A session older than the absolute
+    limit is logged out and the user signs in again.
+
+    The idle timeout is renewed (the session saved with a new expiry and cookie)
+    at most every ``KK_SESSION_RENEW_SECONDS``, not on every request: saving on
+    every request (SESSION_SAVE_EVERY_REQUEST) cost every page three queries and
+    a wait for the database to flush its log, for a timeout of eight hours.
     """
 
     def __init__(self, get_response):
@@ -104,4 +112,9 @@ class AbsoluteSessionLifetimeMiddleware:
                 request.session[LOGIN_AT_KEY] = now
             elif now - int(login_at) > settings.KK_SESSION_ABSOLUTE_AGE:
                 logout(request)
+                return self.get_response(request)
+            renewed_at = request.session.get(RENEWED_AT_KEY, 0)
+            if now - int(renewed_at) >= settings.KK_SESSION_RENEW_SECONDS:
+                # A change: the session middleware saves the session and sends the cookie.
+                request.session[RENEWED_AT_KEY] = now
         return self.get_response(request)

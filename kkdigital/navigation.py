@@ -7,7 +7,7 @@ Hiding an item is never the permission check: each view checks again.
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.translation import gettext_lazy as _
 
 from portfolio.models import Role
@@ -68,20 +68,32 @@ NAVIGATION: list[NavItem] = [
 ]
 
 
+# The items' URLs by script prefix: they are the same on every request, and
+# reversing sixteen names on every page cost more than the rest of the menu.
+_urls: dict[str, list[str]] = {}
+
+
+def _item_urls() -> list[str]:
+    prefix = get_script_prefix()
+    if prefix not in _urls:
+        _urls[prefix] = [reverse(item.url_name) for item in NAVIGATION]
+    return _urls[prefix]
+
+
 def items_for(user, path: str) -> list[dict]:
     """The items this user sees, each with its URL and whether it is the current page.
 
     Reads only ``user.roles`` (cached on the user), so it costs no query per item.
+    The labels are translated here, once, for the two menus (wide and mobile).
     """
     if not user.is_authenticated:
         return []
     items = []
-    for item in NAVIGATION:
+    for item, url in zip(NAVIGATION, _item_urls(), strict=True):
         if not item.is_for(user):
             continue
-        url = reverse(item.url_name)
         matches = path == url if url == "/" else path.startswith(url)
-        items.append({"label": item.label, "url": url, "current": matches})
+        items.append({"label": str(item.label), "url": url, "current": matches})
     # Only the longest matching item is the current page (/sager/plan/ is not /sager/).
     best = max((i for i in items if i["current"]), key=lambda i: len(i["url"]), default=None)
     for item in items:

@@ -286,7 +286,10 @@ CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
 # A working day of inactivity ends the session.
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# Used, a session's idle timeout is renewed at most once a minute (kkdigital.middleware),
+# not by a save on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+KK_SESSION_RENEW_SECONDS = 60
 # However active, a session ends this long after login (kkdigital.middleware).
 KK_SESSION_ABSOLUTE_AGE = int(os.environ.get("SESSION_ABSOLUTE_AGE", str(12 * 60 * 60)))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = False

@@ -104,10 +104,8 @@ def home(request):
     cycle = current_cycle(request)
     context = {"cycle": cycle, "has_role": bool(user.roles)}
     if cycle is not None:
-        # Counting over visible_to directly would count a case once per joined
-        # participating department; the subquery counts each case once.
-        visible = InvestmentCase.objects.visible_to(user).filter(cycle=cycle).values("pk")
-        cases = InvestmentCase.objects.filter(pk__in=visible)
+        # visible_to joins nothing, so each case is counted once.
+        cases = InvestmentCase.objects.visible_to(user).filter(cycle=cycle)
         if is_department_user(user):
             context["department_overview"] = _department_overview(cases, user.department)
         if is_secretariat(user):

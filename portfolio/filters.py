@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strategy.models import Principle, Theme
 
+from .choices import PlainSelect, RowsModelChoiceField
 from .models import (
     CaseEconomyLine,
     CaseScope,
@@ -49,44 +50,58 @@ class CaseFilterForm(forms.Form):
         strip=True,
         widget=forms.TextInput(attrs={"class": "form-input", "type": "search"}),
     )
-    department = forms.ModelChoiceField(
+    department = RowsModelChoiceField(
         label=_("Department"),
         queryset=Department.objects.order_by("name"),
         required=False,
         empty_label=_("All departments"),
+        widget=PlainSelect,
         to_field_name="code",
     )
-    cycle = forms.ModelChoiceField(
+    cycle = RowsModelChoiceField(
         label=_("Budget cycle"),
         queryset=BudgetCycle.objects.order_by("-budget_year"),
         required=False,
         empty_label=_("All cycles"),
+        widget=PlainSelect,
         to_field_name="budget_year",
     )
     state = forms.ChoiceField(
-        label=_("State"), choices=_all(_("All states")) + CaseState.choices, required=False
+        label=_("State"),
+        choices=_all(_("All states")) + CaseState.choices,
+        required=False,
+        widget=PlainSelect,
     )
     scope = forms.ChoiceField(
-        label=_("Scope"), choices=_all(_("All scopes")) + CaseScope.choices, required=False
+        label=_("Scope"),
+        choices=_all(_("All scopes")) + CaseScope.choices,
+        required=False,
+        widget=PlainSelect,
     )
     case_type = forms.ChoiceField(
-        label=_("Type"), choices=_all(_("All types")) + CaseType.choices, required=False
+        label=_("Type"),
+        choices=_all(_("All types")) + CaseType.choices,
+        required=False,
+        widget=PlainSelect,
     )
-    theme = forms.ModelChoiceField(
+    theme = RowsModelChoiceField(
         label=_("Theme"),
         queryset=Theme.objects.order_by("-strategy__starts_year", "number"),
         required=False,
         empty_label=_("All themes"),
+        widget=PlainSelect,
     )
-    principle = forms.ModelChoiceField(
+    principle = RowsModelChoiceField(
         label=_("Principle"),
         queryset=Principle.objects.order_by("number"),
         required=False,
         empty_label=_("All principles"),
+        widget=PlainSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
         required=False,
+        widget=PlainSelect,
         choices=[
             ("-updated", _("Last updated first")),
             ("updated", _("Oldest update first")),

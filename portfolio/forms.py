@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kkdigital.lib.money import AmountError, format_number, parse_amount
 from strategy.models import Potential, Principle, Theme
 
+from .choices import ListedChoiceIterator
 from .economy import PERMANENT, ROWS, cell_name, row_key, row_label
 from .models import (
     ECONOMY_LINE_CEILING,
@@ -118,6 +119,9 @@ class CaseForm(forms.ModelForm):
     def __init__(self, *args, department: Department, **kwargs):
         super().__init__(*args, **kwargs)
         self.department = department
+        for name in ("participating_departments", "themes", "potentials"):
+            # Set before the querysets below, which hand the widgets their options.
+            self.fields[name].iterator = ListedChoiceIterator
         self.fields["participating_departments"].queryset = Department.objects.exclude(
             pk=department.pk
         )
@@ -166,12 +170,14 @@ class CaseForm(forms.ModelForm):
     def selected_ids(self, name: str) -> set[str]:
         return {str(value) for value in (self[name].value() or [])}
 
+    def themes(self) -> list:
+        """The themes offered, with their goal statements (read once per form)."""
+        return list(self.fields["themes"].queryset)
+
     def theme_choices(self):
         """The themes with their goal statements and whether each is ticked."""
         selected = self.selected_ids("themes")
-        return [
-            (theme, str(theme.pk) in selected) for theme in self.fields["themes"].queryset
-        ]
+        return [(theme, str(theme.pk) in selected) for theme in self.themes()]
 
     def case_data(self, economy: dict) -> CaseData:
         """What the services write, from the cleaned form and the economy."""

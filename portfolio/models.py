@@ -152,8 +152,17 @@ class InvestmentCaseQuerySet(models.QuerySet):
             q |= models.Q(state__in=COMMITTEE_STATES)
         if user.department_id and user.has_role(Role.DEPARTMENT_STAFF, Role.DEPARTMENT_IT_LEAD):
             q |= models.Q(department_id=user.department_id)
-            q |= models.Q(sent_on, participating_departments=user.department_id)
-        return self.filter(q).distinct()
+            # EXISTS, not a join: a join would repeat a case once per participating
+            # department and need a DISTINCT over every column to undo it.
+            takes_part = models.Exists(
+                self.model.participating_departments.through.objects.filter(
+                    investmentcase_id=models.OuterRef("pk"), department_id=user.department_id
+                )
+            )
+            q |= models.Q(sent_on, takes_part)
+        # Without joins each case comes once: no DISTINCT, so that the list can
+        # stop at its first page and a count does not sort the whole table.
+        return self.filter(q)
 
 
 class InvestmentCase(models.Model):

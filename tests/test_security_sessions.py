@@ -1,6 +1,7 @@
 """Logins leave no history row, and a session ends 12 hours after login however active."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -62,3 +63,41 @@ def test_a_session_from_before_the_rule_starts_its_clock(client, staff):
     session.save()
     assert client.get(reverse("home")).status_code == 200
     assert LOGIN_AT_KEY in client.session
+
+
+def test_a_used_session_renews_its_idle_timeout_at_most_once_a_minute(client, staff, settings):
+    from django.contrib.sessions.models import Session
+
+    from kkdigital.middleware import RENEWED_AT_KEY
+
+    client.force_login(staff)
+    assert client.get(reverse("home")).status_code == 200
+    key = client.session.session_key
+    first = Session.objects.get(session_key=key).expire_date
+    # Within the minute a request writes nothing.
+    Session.objects.filter(session_key=key).update(expire_date=first - timedelta(hours=1))
+    assert client.get(reverse("home")).status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == first - timedelta(hours=1)
+    # A minute later the next request renews the expiry and the cookie.
+    session = client.session
+    session[RENEWED_AT_KEY] = int(time.time()) - settings.KK_SESSION_RENEW_SECONDS
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    renewed = Session.objects.get(session_key=key).expire_date
+    assert renewed > first - timedelta(minutes=1)
+    assert response.cookies["sessionid"]["max-age"] == settings.SESSION_COOKIE_AGE
+
+
+def test_an_idle_session_ends_after_the_cookie_age(client, staff, settings):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(staff)
+    assert client.get(reverse("home")).status_code == 200
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1)
+    )
+    response = client.get(reverse("portfolio:case-list"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

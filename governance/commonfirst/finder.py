@@ -75,6 +75,10 @@ def _postgres(case, limit):
     )
     queryset = candidates(case).annotate(title_sim=TrigramSimilarity("title", case.title))
     condition = Q(title_sim__gte=TRIGRAM_MIN)
+    # What the indexes of portfolio's migration 0008 answer, so that only the cases
+    # found are scored: a title similar by pg_trgm's threshold (0,3, below
+    # TRIGRAM_MIN) or a document with one of the title's words.
+    found = Q(title__trigram_similar=case.title)
     if words:
         # Words joined by OR, each quoted, so no character of the title is read as an operator.
         query = SearchQuery(
@@ -82,12 +86,13 @@ def _postgres(case, limit):
             search_type="raw",
             config="danish",
         )
-        queryset = queryset.annotate(rank=SearchRank(vector, query))
+        queryset = queryset.annotate(document=vector, rank=SearchRank(vector, query))
+        found |= Q(document=query)
         condition |= Q(rank__gte=RANK_MIN)
         queryset = queryset.annotate(score=Greatest("title_sim", "rank"))
     else:
         queryset = queryset.annotate(score="title_sim")
-    rows = queryset.filter(condition).order_by("-score", "pk")[:limit]
+    rows = queryset.filter(found).filter(condition).order_by("-score", "pk")[:limit]
     return [Match(case=row, score=float(row.score)) for row in rows]
 
 

@@ -97,8 +97,14 @@ def _form_token(value) -> uuid.UUID | None:
 @never_cache
 @login_required
 def case_edit_view(request, pk):
-    case = get_case_for(request.user, pk, can_edit_case)
+    case = get_case_for(
+        request.user,
+        pk,
+        can_edit_case,
+        queryset=InvestmentCase.objects.select_related("department", "cycle"),
+    )
     cycle = case.cycle
+    table = None
     conflict = None
     problems: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -128,7 +134,8 @@ def case_edit_view(request, pk):
                 return _after_save(request, saved)
     else:
         form = CaseForm(instance=case, department=case.department)
-        economy = EconomyForm(years=cycle.out_years, table=EconomyTable.for_case(case))
+        table = EconomyTable.for_case(case)
+        economy = EconomyForm(years=cycle.out_years, table=table)
         if request.GET.get("tjek"):
             problems = case.submission_problems()
     response = _render(
@@ -140,6 +147,7 @@ def case_edit_view(request, pk):
         problems=problems,
         checked=bool(request.GET.get("tjek")),
         conflict=conflict,
+        table=table,
     )
     if conflict is not None:
         response.status_code = 409
@@ -159,12 +167,15 @@ def _after_save(request, case):
 
 
 def _render(request, *, form, economy, cycle, case, problems=None, checked=False,
-            conflict=None, form_token=None):
+            conflict=None, form_token=None, table=None):
+    """The form page; ``table`` is the case's stored economy when the view has read it."""
     problems = problems or {}
     fields = _field_views(form, economy, problems)
     summary = _summary(fields, form, economy)
     if economy.is_bound:
         table = EconomyTable(economy.years, _typed_lines(economy), price_year=cycle.budget_year)
+    elif table is not None:
+        pass
     elif case is not None:
         table = EconomyTable.for_case(case)
     else:
@@ -248,9 +259,9 @@ def _field_views(form, economy, problems) -> dict[str, FieldView]:
             errors=[str(e) for e in bound.errors] + list(problems.get(name, [])),
             anchor=anchor,
         )
-    if "themes" in views and form.fields["themes"].queryset.exists():
-        first = form.fields["themes"].queryset.first()
-        views["themes"].anchor = f"id_themes_{first.pk}"
+    themes = form.themes()
+    if "themes" in views and themes:
+        views["themes"].anchor = f"id_themes_{themes[0].pk}"
     principle_fields = form.principle_fields()
     views["principles"] = FieldView(
         name="principles",
