@@ -80,9 +80,12 @@ RENEWED_AT_KEY = "kk_renewed_at"
 
 
 def mark_login_time(sender, request, user, **kwargs):
-    """user_logged_in receiver: the absolute lifetime counts from here."""
+    """user_logged_in receiver: the absolute lifetime counts from here, and the
+    idle timeout was just set by the login itself (no renewal on the next request)."""
     if hasattr(request, "session"):
-        request.session[LOGIN_AT_KEY] = int(time.time())
+        now = int(time.time())
+        request.session[LOGIN_AT_KEY] = now
+        request.session[RENEWED_AT_KEY] = now
 
 
 class AbsoluteSessionLifetimeMiddleware:
