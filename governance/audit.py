@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.apps import apps
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IsNull
@@ -276,13 +276,29 @@ class AuditLog:
         The cases in scope are named once, up front, not once per chunk of every source:
         the same few thousand cases recur in every chunk.
         """
-        case_meta = self._case_meta(None)
-        streams = [self._chunked(qs, build, case_meta) for qs, build in self._sources()]
-        return heapq.merge(*streams, key=_sort_key, reverse=True)
+        return self._stream()
 
-    def _chunked(self, qs, build, case_meta):
+    def _stream(self):
+        # Inside a transaction PostgreSQL's server-side cursors send their first rows as
+        # soon as they have them; outside one Django declares them WITH HOLD, and each
+        # source's whole result is computed before the file's first line is sent.
+        with transaction.atomic():
+            case_meta = self._case_meta(None)
+            # Who made each change, read once: a user joined to each of tens of thousands
+            # of rows is a model object built per row.
+            users = {user.pk: user for user in User.objects.all()}
+            streams = [
+                self._chunked(qs.select_related(None), build, case_meta, users)
+                for qs, build in self._sources()
+            ]
+            yield from heapq.merge(*streams, key=_sort_key, reverse=True)
+
+    def _chunked(self, qs, build, case_meta, users):
         rows = qs.iterator(chunk_size=CHUNK_SIZE)
+        who = "actor" if qs.model is CaseTransition else "history_user"
         while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
+            for row in chunk:
+                setattr(row, who, users.get(getattr(row, f"{who}_id")))
             yield from build(chunk, case_meta)
 
     # --- the sources ---------------------------------------------------------------------

@@ -50,7 +50,7 @@ def test_the_widest_dates_it_accepts_still_work(client, cycle, secretariat):
     response = client.get(URL, {"date_from": "2000-01-01", "date_to": "2099-12-31"})
     assert response.status_code == 200
     assert not response.context["form"].errors
-    assert response.context["page"].paginator.count == 7  # the cycle's phases
+    assert len(response.context["page"].object_list) == 7  # the cycle's phases
 
 
 def test_dates_are_typed_as_the_app_writes_them(client, cycle, secretariat):

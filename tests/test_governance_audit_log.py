@@ -70,7 +70,7 @@ def story(cycle, department, other_department, staff, it_lead, outsider):
 
 
 def entries(response):
-    return list(response.context["page"].paginator.object_list)
+    return list(response.context["log"])
 
 
 def test_it_asks_anonymous_visitors_to_log_in(client, cycle):
@@ -257,8 +257,11 @@ def test_it_pages_through_many_entries_and_keeps_the_filters(
     first = client.get(URL, {"department": department.pk})
     second = client.get(URL, {"department": department.pk, "page": 2})
 
-    assert first.context["page"].paginator.count == 60
+    assert client.get(URL, {"department": department.pk, "count": 1}).context[
+        "page"
+    ].paginator.count == 60
     assert len(first.context["page"].object_list) == 50
+    assert first.context["page"].has_next() and not second.context["page"].has_next()
     assert len(second.context["page"].object_list) == 10
     assert f"department={department.pk}&amp;page=2" in first.content.decode()
 
@@ -313,7 +316,8 @@ def test_a_later_page_holds_the_entries_that_follow_the_first_newest_first(
 
     keys = [(e.case_id, e.what, e.when) for e in everything]
     # 25 cases with six entries each, and the seven phases the cycle was created with.
-    assert len(everything) == client.get(URL).context["page"].paginator.count == 157
+    assert len(everything) == client.get(URL, {"count": 1}).context["page"].paginator.count
+    assert len(everything) == 157
     assert [(e.case_id, e.what, e.when) for e in second] == keys[50:100]
     assert [e.when for e in everything] == sorted((e.when for e in everything), reverse=True)
     # The save that only changed the state is told by its transition, not counted twice.
@@ -381,3 +385,51 @@ def test_the_export_streams_in_chunks_with_the_same_queries_for_more_history(
     assert chunked == whole and whole.count(b"\n") > 100
     # A chunk of case versions reads the versions before and their links: two queries.
     assert chunked_queries <= many_queries + 2 * (25 * 3 // 7 + 1)
+
+
+def test_a_page_is_read_without_counting_the_whole_log(
+    client, cycle, department, staff, secretariat, settings
+):
+    settings.LANGUAGE_CODE = "da"
+    many_entries(cycle, department, staff, 10)
+    client.force_login(secretariat)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(URL, {"department": department.pk})
+
+    body = response.content.decode()
+    counts = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not any("historical" in sql for sql in counts)
+    assert len(response.context["page"].object_list) == 50
+    assert "Side 1" in body and "Ældre hændelser" in body and "af 2" not in body
+    # The total follows by itself (htmx), or on the link without JavaScript.
+    link = f"?department={department.pk}&amp;count=1"
+    assert f'hx-get="{link}"' in body and f'href="{link}"' in body
+
+
+def test_the_total_is_given_on_request_as_a_fragment_or_with_the_page(
+    client, cycle, department, staff, secretariat, settings
+):
+    settings.LANGUAGE_CODE = "da"
+    many_entries(cycle, department, staff, 10)
+    client.force_login(secretariat)
+
+    fragment = client.get(URL, {"department": department.pk, "count": 1},
+                          HTTP_HX_REQUEST="true")
+    page = client.get(URL, {"department": department.pk, "count": 1})
+
+    assert fragment.content.decode().strip() == '<p id="audit-count">60 hændelser</p>'
+    body = page.content.decode()
+    assert "60 hændelser" in body and "Side 1 af 2" in body
+    # Its pages keep counting.
+    assert f"department={department.pk}&amp;count=1&amp;page=2" in body
+
+
+def test_a_page_past_the_end_shows_the_last_page(client, cycle, department, staff, secretariat):
+    many_entries(cycle, department, staff, 10)
+    client.force_login(secretariat)
+
+    response = client.get(URL, {"department": department.pk, "page": 7})
+
+    assert response.context["page"].number == 2
+    assert len(response.context["page"].object_list) == 10

@@ -132,6 +132,69 @@ class AuditFilterForm(forms.Form):
         return data
 
 
+class LogPage:
+    """A page of the audit log without its total: the entries and whether more follow.
+
+    Counting a cycle's entries means judging every version of every case against the
+    one before it (hundreds of milliseconds at the municipality's volume), and a reader
+    who pages through a log needs only to know that older entries follow. The total is
+    shown on request (``?count=1``), which htmx fetches by itself after the page.
+    """
+
+    paginator = None
+
+    def __init__(self, entries, number: int, has_next: bool):
+        self.object_list = entries
+        self.number = number
+        self._has_next = has_next
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self):
+        return len(self.object_list)
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_other_pages(self) -> bool:
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+
+# Beyond this page the log is counted to find its last page (as Paginator.get_page does).
+MAX_UNCOUNTED_PAGE = 1000
+
+
+def _page_number(raw) -> int:
+    try:
+        return max(1, int(raw))
+    except (TypeError, ValueError):
+        return 1
+
+
+def _page(entries, raw_number, *, counted: bool):
+    """The page asked for: without the total unless ``counted``; a page past the end
+    is the last page, found by counting."""
+    number = _page_number(raw_number)
+    # ``entries`` is a list only when there is nothing to read (no cycle, a bad filter);
+    # the log itself is not asked for its length here, that would count it.
+    if not counted and not isinstance(entries, list) and number <= MAX_UNCOUNTED_PAGE:
+        start = (number - 1) * PAGE_SIZE
+        rows = entries[start:start + PAGE_SIZE + 1]
+        if rows or number == 1:
+            return LogPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
+    return Paginator(entries, PAGE_SIZE).get_page(raw_number)
+
+
 @secretariat_required
 def audit_log(request):
     """Every filter parameter is read through the form: one it cannot use is shown with
@@ -153,14 +216,28 @@ def audit_log(request):
         )
     if request.GET.get("format") == "csv" and valid:
         return _csv_response(cycle, entries)
+    counted = request.GET.get("count") == "1"
+    if counted and request.headers.get("HX-Request"):
+        # The total, fetched by the page once it is shown.
+        return render(request, "governance/partials/_audit_count.html", {"count": len(entries)})
     query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("format", None)
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    for name in ("page", "format", "count"):
+        query.pop(name, None)
+    filter_query = query.urlencode()
+    if counted:
+        query["count"] = "1"
+    page = _page(entries, request.GET.get("page"), counted=counted)
     return render(
         request,
         "governance/audit_log.html",
-        {"cycle": cycle, "form": form, "page": page, "query": query.urlencode()},
+        {
+            "cycle": cycle,
+            "form": form,
+            "page": page,
+            "log": entries,
+            "query": query.urlencode(),
+            "filter_query": filter_query,
+        },
     )
 
 
