@@ -354,7 +354,7 @@ KK_IMPORT_MAX_BYTES = int(os.environ.get("KK_IMPORT_MAX_BYTES", str(1024 * 1024)
 KK_IMPORT_MAX_ROWS = int(os.environ.get("KK_IMPORT_MAX_ROWS", "2000"))
 # The KITOS import (portfolio.register) has its own limit: KITOS's export of a whole
 # municipality's systems or contracts is far larger than any master-data file (16.000
-# systems are about 1 MB, 20.000 contracts about 2 MB; the import reads up to 60.000 rows).
+# systems are about 1 MB, 20.000 contracts about 3 MB; the import reads up to 60.000 rows).
 KK_KITOS_IMPORT_MAX_BYTES = int(
     os.environ.get("KK_KITOS_IMPORT_MAX_BYTES", str(20 * 1024 * 1024))
 )

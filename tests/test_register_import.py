@@ -217,6 +217,23 @@ def test_the_file_is_checked_before_it_is_parsed(mapped, secretariat, settings):
     assert ImportJob.objects.count() == 0
 
 
+def test_the_kitos_export_has_its_own_limit_not_the_admin_imports(client, mapped,
+                                                                  secretariat, settings):
+    # KITOS's export of a whole register is larger than any master-data file.
+    settings.KK_IMPORT_MAX_BYTES = 1024
+    settings.KK_KITOS_IMPORT_MAX_BYTES = 2 * 1024 * 1024
+    client.force_login(secretariat)
+    page = client.get(reverse("register:import-list")).content.decode()
+    assert "eksport giver, højst 2 MB." in page
+    with SYSTEMS.open("rb") as handle:
+        response = client.post(reverse("register:import-list"),
+                               {"kind": "systems", "file": handle})
+
+    assert response.status_code == 302
+    assert ImportJob.objects.get().file_name == SYSTEMS.name
+    assert len(SYSTEMS.read_bytes()) > settings.KK_IMPORT_MAX_BYTES
+
+
 def test_a_zip_that_is_not_a_workbook_is_refused(secretariat):
     buffer = io.BytesIO()
     import zipfile
