@@ -7,6 +7,7 @@ own rows. ``version_diff`` says in plain Danish what changed between two version
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ PLAN_STATES = (
     CaseState.COMPLETED,
 )
 ECONOMY_KEYS = ("investment_service", "investment_anlaeg", "retender", "operating", "gain")
+COST_KEYS = tuple(key for key in ECONOMY_KEYS if key != "gain")
 
 
 def _payback(triples) -> int | None:
@@ -102,8 +104,18 @@ class PlanLine:
     def channel_names(self) -> dict[str, str]:
         return {k: name for (k, name, _y) in self.amounts}
 
+    @cached_property
+    def _year_totals(self) -> dict[str, int]:
+        """Each economy key summed over the years (not the permanent effect), once."""
+        totals: dict[str, int] = {}
+        for column, cell in self.economy.items():
+            if column != "permanent":
+                for key, value in cell.items():
+                    totals[key] = totals.get(key, 0) + value
+        return totals
+
     def total(self, key: str) -> int:
-        return sum(v.get(key, 0) for col, v in self.economy.items() if col != "permanent")
+        return self._year_totals.get(key, 0)
 
     @property
     def investment_service(self) -> int:
@@ -125,7 +137,7 @@ class PlanLine:
 
     def year_cost(self, year: int) -> int:
         cell = self.economy.get(str(year)) or {}
-        return sum(cell.get(k, 0) for k in ECONOMY_KEYS if k != "gain")
+        return sum(cell.get(k, 0) for k in COST_KEYS)
 
     def year_gain(self, year: int) -> int:
         return (self.economy.get(str(year)) or {}).get("gain", 0)

@@ -29,7 +29,6 @@ from ..models import (
     CaseState,
     CaseType,
     Department,
-    EconomyKind,
     InvestmentCase,
 )
 from ..permissions import (
@@ -39,6 +38,7 @@ from ..permissions import (
     is_department_user,
     is_secretariat,
 )
+from ..plan_rows import PlanRows
 from ..templatetags.cases import state_badge
 from ..timeline import build_timeline, group_timeline
 
@@ -46,8 +46,6 @@ from ..timeline import build_timeline, group_timeline
 BudgetCycle = InvestmentCase._meta.get_field("cycle").related_model
 
 CASES_PER_PAGE = 25
-# A case number no case has: where a case's number goes in its reversed address.
-_URL_MARKER = 2147483647
 
 # The columns of the case list; those with a sort key sort by a click on the header.
 LIST_COLUMNS = [
@@ -280,23 +278,6 @@ def _economy_lines(case_ids) -> dict[int, list[tuple]]:
     return lines
 
 
-def _plan_row(case, cycle, lines, case_url, state_labels) -> dict:
-    """A case's row in a department plan, with its texts ready for the template."""
-    table = EconomyTable(cycle.out_years, lines, price_year=case.price_year)
-    investment = table.row_total(EconomyKind.INVESTMENT)
-    net_permanent = table.column_total(None)
-    return {
-        "case": case,
-        "investment": investment,
-        "net_permanent": net_permanent,
-        "url": case_url(case.pk),
-        "state": state_labels[case.state],
-        "badge": state_badge(case.state),
-        "investment_text": format_thousands(investment),
-        "net_permanent_text": format_thousands(net_permanent),
-    }
-
-
 @login_required
 def department_plan(request, department_code, budget_year):
     """A department's IT investment plan for one cycle (forvaltningsspecifik it-investeringsplan).
@@ -319,19 +300,8 @@ def department_plan(request, department_code, budget_year):
     )
     ids = [case.pk for case in cases]
     lines_by_case = _economy_lines(ids)
-    # Each state's name and the case address translated and reversed once, not once a row.
-    state_labels = {value: str(label) for value, label in CaseState.choices}
-    prefix, suffix = reverse("portfolio:case-detail", args=[_URL_MARKER]).split(str(_URL_MARKER))
-    rows = [
-        _plan_row(
-            case,
-            cycle,
-            lines_by_case[case.pk],
-            lambda pk: f"{prefix}{pk}{suffix}",
-            state_labels,
-        )
-        for case in cases
-    ]
+    plan_rows = PlanRows(cycle)
+    rows = [plan_rows.row(case, lines_by_case[case.pk]) for case in cases]
     investments = [r for r in rows if r["case"].case_type != CaseType.RETENDER]
     groups = [
         {"label": label, "rows": [r for r in investments if r["case"].case_type == value]}
