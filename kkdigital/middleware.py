@@ -82,7 +82,10 @@ RENEWED_AT_KEY = "kk_renewed_at"
 def mark_login_time(sender, request, user, **kwargs):
     """user_logged_in receiver: the absolute lifetime counts from here."""
     if hasattr(request, "session"):
-        request.session[LOGIN_AT_KEY] = int(time.time())
+        now = int(time.time())
+        request.session[LOGIN_AT_KEY] = now
+        # Logging in saves the session with a fresh expiry: that is a renewal.
+        request.session[RENEWED_AT_KEY] = now
 
 
 class AbsoluteSessionLifetimeMiddleware:
