@@ -1,6 +1,7 @@
 """Use cases that change a department's investment cases.
 
-Every write goes through the model and the ORM row by row, so that
+Every write goes through the model and the ORM, row by row or (a case's
+economy lines) in bulk with simple-history's bulk helpers, so that
 django-simple-history keeps a record of each field, economy line, principle
 and many-to-many change with the person who made it.
 """
@@ -16,6 +17,7 @@ from django.db.models.signals import post_save
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from strategy.models import Potential, Principle, Theme
 
@@ -32,6 +34,7 @@ from .changes import (
 from .economy import cell_name
 from .history import CaseSnapshot
 from .models import (
+    ANLAEG_KINDS,
     CaseEconomyLine,
     CasePrinciple,
     Department,
@@ -217,9 +220,8 @@ def _write_case(case: InvestmentCase, *, actor, data: CaseData, reason: str) -> 
                    raw=False, using=case._state.db)
     for principle_id, justification in data.principles.items():
         _write_principle(case, principle_id, (justification or "").strip(), actor, reason)
-    for key, amount in data.economy.items():
-        kind, year, area = _economy_key(key)
-        _write_economy_line(case, kind, year, amount, actor, reason, area)
+    if data.economy:
+        _write_economy(case, data.economy, actor=actor, reason=reason, created=created)
 
 
 def _write_principle(case, principle_id, justification, actor, reason) -> None:
@@ -247,36 +249,102 @@ def _economy_key(key) -> tuple[str, int | None, str]:
     return kind, year, Styringsomraade.SERVICE
 
 
-def _write_economy_line(case, kind, year, amount, actor, reason, area=None) -> None:
-    area = area or Styringsomraade.SERVICE
-    line = CaseEconomyLine.objects.filter(
-        case=case, kind=kind, year=year, styringsomraade=area
-    ).first()
-    if amount is None:
-        if line is not None:
-            _stamp(line, actor, reason)
-            line.delete()
-        return
-    if line is None:
-        line = CaseEconomyLine(case=case, kind=kind, year=year, styringsomraade=area)
-    elif line.amount == amount:
-        return
-    line.amount = amount
-    cell = cell_name(kind, year, area)
+def _write_economy(case, economy: dict, *, actor, reason: str, created: bool) -> None:
+    """Write a case's economy cells: a line for every amount, none for an empty cell.
+
+    Every line is checked before anything is written (as ``full_clean`` checks it,
+    without a query per constraint); then the new lines and the changed ones are
+    written in bulk with their history records (one ``+`` or ``~`` record per line,
+    by ``actor`` with ``reason``, as a save of each line would write them). A few
+    queries a case, however many cells: the import of hundreds of cases with
+    thousands of lines depends on it. A cleared cell deletes its line row by row
+    (simple-history records a deletion only through the row's own ``delete``).
+    """
+    wanted: dict[tuple[str, int | None, str], int | None] = {}
+    for key, amount in economy.items():
+        kind, year, area = _economy_key(key)
+        # Two spellings of one line ((kind, year) and (kind, year, "service")): the last
+        # one counts, as when each was written in turn.
+        wanted[(str(kind), year, str(area or Styringsomraade.SERVICE))] = amount
+    existing = {} if created else {
+        (line.kind, line.year, line.styringsomraade): line
+        for line in CaseEconomyLine.objects.filter(case=case)
+    }
+    to_delete, to_create, to_update = [], [], []
+    for (kind, year, area), amount in wanted.items():
+        line = existing.get((kind, year, area))
+        if amount is None:
+            if line is not None:
+                to_delete.append(line)
+            continue
+        if line is None:
+            line = CaseEconomyLine(case=case, kind=kind, year=year, styringsomraade=area)
+            to_create.append(line)
+        elif line.amount == amount:
+            continue
+        else:
+            to_update.append(line)
+        line.amount = amount
+        _check_economy_line(line, cell_name(kind, year, area))
+    for line in to_delete:
+        _stamp(line, actor, reason)
+        line.delete()
+    for line in to_create + to_update:
+        _stamp(line, actor, reason)
     try:
-        line.full_clean()
-    except ValidationError as error:
-        # Name the cell, so that the form shows the message next to it.
-        raise ValidationError({cell: error.messages}) from error
-    _stamp(line, actor, reason)
-    try:
-        with transaction.atomic():
-            line.save()
+        if to_create:
+            bulk_create_with_history(to_create, CaseEconomyLine)
+        if to_update:
+            bulk_update_with_history(to_update, CaseEconomyLine, ["amount"])
     except (DataError, OverflowError) as error:
-        # The database's own limit, should an amount pass every check above.
+        # The database's own limit, should an amount pass every check above. The
+        # caller's transaction is rolled back; the message lands on the cell.
+        line = next((line for line in to_create + to_update
+                     if not DATABASE_MIN_INTEGER <= line.amount <= DATABASE_MAX_INTEGER),
+                    (to_create + to_update)[0])
         raise ValidationError(
-            {cell: [_("The database cannot store an amount this large.")]}
+            {cell_name(line.kind, line.year, line.styringsomraade):
+             [_("The database cannot store an amount this large.")]}
         ) from error
+
+
+# A BigIntegerField's range (64 bits), the database's limit of an amount.
+DATABASE_MIN_INTEGER, DATABASE_MAX_INTEGER = -(2**63), 2**63 - 1
+
+
+def _check_economy_line(line: CaseEconomyLine, cell: str) -> None:
+    """``line.full_clean()`` without its queries; a refusal names the form's ``cell``.
+
+    The fields and ``clean`` (the ceiling) are checked by Django as always; the
+    model's check constraints are checked here in Python, with their own messages,
+    where ``full_clean`` would send a query for each. Skipped as ``full_clean``
+    skips them: the case (just saved or locked, so it exists), the primary key and
+    the unique constraints, which hold because a case's lines are looked up by
+    ``(kind, year, styringsområde)`` before one is created (the database's unique
+    indexes still guard them).
+    """
+    messages: list[str] = []
+    failed: set[str] = set()
+    try:
+        line.full_clean(exclude=["case"], validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        messages += error.messages
+        failed = set(error.message_dict)
+    constraints = {c.name: c for c in CaseEconomyLine._meta.constraints}
+    # As full_clean does: a constraint on a field that already failed is not checked.
+    if not failed & {"kind", "amount"}:
+        signed = line.amount <= 0 if line.kind == EconomyKind.GAIN else line.amount >= 0
+        if not signed:
+            messages.append(
+                constraints["economyline_sign_by_kind"].get_violation_error_message()
+            )
+    if not failed & {"kind", "styringsomraade"}:
+        if not (line.styringsomraade == Styringsomraade.SERVICE or line.kind in ANLAEG_KINDS):
+            messages.append(
+                constraints["economyline_anlaeg_only_investment"].get_violation_error_message()
+            )
+    if messages:
+        raise ValidationError({cell: messages})
 
 
 def _stamp(obj, actor, reason) -> None:
@@ -363,18 +431,22 @@ def describe_changes(before: CaseSnapshot, after: CaseSnapshot) -> list[Change]:
         if old_ids != new_ids:
             objects = model.objects.in_bulk(old_ids | new_ids)
             changes.append(links_change(meta.get_field(name), old_ids, new_ids, objects))
-    principle_ids = set(before.principles) | set(after.principles)
-    principles = {p.pk: p for p in Principle.objects.filter(pk__in=principle_ids)}
-    for pk in sorted(principle_ids):
+    changed_principles = [
+        pk for pk in sorted(set(before.principles) | set(after.principles))
+        if before.principles.get(pk, "") != after.principles.get(pk, "")
+    ]
+    # Only the principles that changed are named (no query when none did: the
+    # import's dry run describes hundreds of rows).
+    principles = Principle.objects.in_bulk(changed_principles) if changed_principles else {}
+    for pk in changed_principles:
         old, new = before.principles.get(pk, ""), after.principles.get(pk, "")
-        if old != new:
-            changes.append(
-                Change(
-                    label=_("Principle “%(name)s”") % {"name": linked_name(principles.get(pk))},
-                    old=_shorten(old) or empty(),
-                    new=_shorten(new) or empty(),
-                )
+        changes.append(
+            Change(
+                label=_("Principle “%(name)s”") % {"name": linked_name(principles.get(pk))},
+                old=_shorten(old) or empty(),
+                new=_shorten(new) or empty(),
             )
+        )
     kind_order = {kind.value: index for index, kind in enumerate(EconomyKind)}
     keys = set(before.economy) | set(after.economy)
     for key in sorted(

@@ -197,9 +197,7 @@ def read_rows(kind: str, content: bytes) -> list[tuple[int, dict]]:
         raw = list(sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 3))
         book.close()
     else:
-        text = content.decode("utf-8-sig")
-        dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ";", delimiters=";,\t")
-        raw = list(csv.reader(io.StringIO(text), dialect))
+        raw = _csv_rows(content.decode("utf-8-sig"))
     header_index = None
     for index, row in enumerate(raw[:3]):
         if row and any(str(c or "").strip() == _("Case no.") for c in row):
@@ -219,6 +217,23 @@ def read_rows(kind: str, content: bytes) -> list[tuple[int, dict]]:
     if len(rows) > MAX_ROWS:
         raise UploadRefused(_("At most %(max)s rows can be imported at once.") % {"max": MAX_ROWS})
     return rows
+
+
+def _csv_rows(text: str) -> list[list[str]]:
+    """The rows of a CSV file with the delimiter its header row is written with.
+
+    Danish spreadsheets write ";" and the template's headers hold commas
+    ("Investering, anlæg 2027"), which makes ``csv.Sniffer`` take "," for the
+    delimiter when it sees one header line: the delimiter is the one that makes
+    "Case no." a cell of one of the first rows.
+    """
+    first_rows = "\n".join(text.splitlines()[:3])
+    for delimiter in (";", "\t", ","):
+        if any(cell.strip() == _("Case no.")
+               for row in csv.reader(io.StringIO(first_rows), delimiter=delimiter)
+               for cell in row):
+            return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return list(csv.reader(io.StringIO(text), delimiter=";"))
 
 
 # --- the dry run -----------------------------------------------------------------------
