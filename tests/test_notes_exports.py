@@ -334,3 +334,26 @@ def test_the_collected_note_reads_the_cases_in_a_fixed_number_of_queries(
         ]
         assert section["pool"] is not None and section["pool"].applies
         assert [entry.requested_total for entry in section["channels"]] == [250_000, 500_000]
+
+
+def test_the_contents_page_numbers_point_at_the_case_sections(db, cycle, plan_cases):
+    """Each case's page number in the table of contents is the page its section starts
+    on, and every page says "Side X af Y" with the right X and Y."""
+    import re
+
+    from governance.notes.plan import plan_for_cycle
+    from governance.notes.render import plan_note_pdf
+
+    reader = PdfReader(io.BytesIO(plan_note_pdf(plan_for_cycle(cycle))))
+    texts = [page.extract_text() for page in reader.pages]
+    for number, text in enumerate(texts, start=1):
+        assert f"Side {number} af {len(texts)}" in text or number == 1  # not on the cover
+    contents = next(text for text in texts if "Indhold" in text)
+    for case in plan_cases:
+        heading = f"{note_code(case)}. {case.title}"
+        found = re.search(re.escape(heading) + r"[ .]*?(\d+)\s*$", contents, re.MULTILINE)
+        assert found, heading
+        page = int(found.group(1))
+        # The section's first line ("Budgetnotat BI-2", set in capitals by the CSS).
+        assert f"BUDGETNOTAT {note_code(case)}" in texts[page - 1].upper()
+        assert heading in texts[page - 1]
