@@ -275,3 +275,85 @@ def test_an_export_of_a_frozen_plan_version_follows_the_version_order_and_names_
     assert text.rindex(first) < text.rindex(second)
     assert plan_cases[2].title not in text
     assert "Version 1 af planen for Budget 2027" in text
+
+
+def _money_cases(cycle, department, secretariat, first_rank, count):
+    """``count`` ranked cases that ask the pool and the frame for money, each with a
+    repaid internal loan: everything of a note that is read from the money app."""
+    from financing.models import ChannelKind, Loan, LoanInstalment
+
+    from .factories_money import AllocationFactory, FinancingChannelFactory
+
+    pool = FinancingChannelFactory(kind=ChannelKind.POOL)
+    frame = FinancingChannelFactory(kind=ChannelKind.FRAME)
+    for rank in range(first_rank, first_rank + count):
+        case = complete_case(department=department, cycle=cycle, title=f"Sag {rank}",
+                             state=CaseState.PRIORITISED)
+        Assessment.objects.create(case=case, score=3, rank=rank, assessed_by=secretariat)
+        AllocationFactory(case=case, channel=pool, year=2027, requested=500_000)
+        AllocationFactory(case=case, channel=frame, year=2028, requested=250_000)
+        loan = Loan.objects.create(case=case, department=department, principal=600_000,
+                                   payout_year=2027, term_years=2, rate=0, price_year=2027,
+                                   created_by=secretariat)
+        for year in (2028, 2029):
+            LoanInstalment.objects.create(loan=loan, year=year, principal_part=300_000,
+                                          interest_part=0)
+
+
+def test_the_collected_note_reads_the_cases_in_a_fixed_number_of_queries(
+    db, cycle, department, secretariat
+):
+    """The money of a plan's cases (allocations, pool rules, loans) is read once for all
+    cases, not case by case: the same queries for 3 cases and for 6."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.notes.plan import plan_for_cycle
+    from governance.notes.render import plan_note_context
+
+    from .factories_money import PoolRulesFactory
+
+    PoolRulesFactory(cycle=cycle, max_payback_years=4)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            context = plan_note_context(plan_for_cycle(cycle))
+        return len(captured), context
+
+    _money_cases(cycle, department, secretariat, 1, 3)
+    small, context = queries()
+    assert len(context["sections"]) == 3
+    _money_cases(cycle, department, secretariat, 4, 3)
+    larger, context = queries()
+    assert len(context["sections"]) == 6
+    assert small == larger
+    # What the sections say is what each case holds.
+    for section in context["sections"]:
+        assert [(loan.principal, loan.principal_total) for loan in section["loans"]] == [
+            (600_000, 600_000)
+        ]
+        assert section["pool"] is not None and section["pool"].applies
+        assert [entry.requested_total for entry in section["channels"]] == [250_000, 500_000]
+
+
+def test_the_contents_page_numbers_point_at_the_case_sections(db, cycle, plan_cases):
+    """Each case's page number in the table of contents is the page its section starts
+    on, and every page says "Side X af Y" with the right X and Y."""
+    import re
+
+    from governance.notes.plan import plan_for_cycle
+    from governance.notes.render import plan_note_pdf
+
+    reader = PdfReader(io.BytesIO(plan_note_pdf(plan_for_cycle(cycle))))
+    texts = [page.extract_text() for page in reader.pages]
+    for number, text in enumerate(texts, start=1):
+        assert f"Side {number} af {len(texts)}" in text or number == 1  # not on the cover
+    contents = next(text for text in texts if "Indhold" in text)
+    for case in plan_cases:
+        heading = f"{note_code(case)}. {case.title}"
+        found = re.search(re.escape(heading) + r"[ .]*?(\d+)\s*$", contents, re.MULTILINE)
+        assert found, heading
+        page = int(found.group(1))
+        # The section's first line ("Budgetnotat BI-2", set in capitals by the CSS).
+        assert f"BUDGETNOTAT {note_code(case)}" in texts[page - 1].upper()
+        assert heading in texts[page - 1]

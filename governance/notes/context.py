@@ -166,9 +166,11 @@ def note_code(case) -> str:
     return getattr(case, "note_code", "") or f"{case.department.note_prefix}-{case.pk}"
 
 
-def case_note_context(case, *, plan=None, allocations=None) -> dict:
+def case_note_context(case, *, plan=None, allocations=None, loans=None,
+                      pool_rules=money.READ_RULES) -> dict:
     """Everything the note template of one case needs. ``case`` comes from
-    :func:`note_queryset`; ``allocations`` may be handed in for many cases at once."""
+    :func:`note_queryset`; ``allocations`` (its own list), ``loans`` (its own list)
+    and ``pool_rules`` (rules by cycle id) may be handed in, read once for many cases."""
     lines = list(case.economy_lines.all())
     economy = build_economy(case, lines, case.cycle.out_years)
     if allocations is None:
@@ -182,8 +184,8 @@ def case_note_context(case, *, plan=None, allocations=None) -> dict:
         "economy": economy,
         "channels": channels,
         "financing_available": money.financing_available(),
-        "pool": money.pool_result_for(case),
-        "loans": money.loans_for(case),
+        "pool": money.pool_result_for(case, allocations=allocations, pool_rules=pool_rules),
+        "loans": money.loans_for(case) if loans is None else loans,
         "recommendation": recommendation_items(case, channels),
         "decision": decisions[-1] if decisions else None,
         "themes": list(case.themes.all()),

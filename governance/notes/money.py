@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from portfolio.models import EconomyKind
 
 try:  # the money helper's models; absent until "money" is merged
-    from financing.models import Allocation, Loan
+    from financing.models import Allocation, Loan, PoolRules
 except ImportError:  # pragma: no cover - depends on the merge order
-    Allocation = Loan = None
+    Allocation = Loan = PoolRules = None
 
 try:
     from financing.selectors import pool_result
@@ -109,19 +109,40 @@ def channel_financing(allocations, years: list[int]) -> list[ChannelFinancing]:
     return list(channels.values())
 
 
-def pool_result_for(case):
-    """The pool criteria's result, or None where the pool does not apply."""
+# ``pool_rules`` not handed in: the pool result reads the case's cycle's rules itself.
+READ_RULES = object()
+
+
+def pool_rules_by_cycle(cases) -> dict[int, object]:
+    """The pool rules of the cases' cycles by cycle id, in one query (a cycle without
+    rules is absent: its cases get None, "no rules set")."""
+    if PoolRules is None:
+        return {}
+    cycle_ids = {case.cycle_id for case in cases}
+    return {rules.cycle_id: rules for rules in PoolRules.objects.filter(cycle_id__in=cycle_ids)}
+
+
+def pool_result_for(case, *, allocations=None, pool_rules=READ_RULES):
+    """The pool criteria's result, or None where the pool does not apply.
+
+    ``allocations`` (the case's, with their channel) and ``pool_rules`` (from
+    :func:`pool_rules_by_cycle`) may be handed in, read once for many cases; without
+    them the case's allocations and its cycle's rules are read here."""
     if pool_result is None:
         return None
-    result = pool_result(case)
+    args = () if pool_rules is READ_RULES else (pool_rules.get(case.cycle_id),)
+    result = pool_result(case, *args, allocations=allocations)
     return result if getattr(result, "applies", False) else None
 
 
-def loans_for(case) -> list[LoanView]:
+def loans_by_case(cases) -> dict[int, list[LoanView]]:
+    """The internal loans of ``cases`` by case id, in two queries whatever their number
+    (none without the money app)."""
     if Loan is None:
-        return []
-    loans = []
-    for loan in Loan.objects.filter(case=case).prefetch_related("instalments").order_by("pk"):
+        return {}
+    by_case: dict[int, list[LoanView]] = {}
+    rows = Loan.objects.filter(case__in=[c.pk for c in cases]).prefetch_related("instalments")
+    for loan in rows.order_by("pk"):
         instalments = sorted(
             (
                 (i.year, i.principal_part, i.interest_part, i.moved_from_year)
@@ -129,7 +150,7 @@ def loans_for(case) -> list[LoanView]:
             ),
             key=lambda row: row[0],
         )
-        loans.append(
+        by_case.setdefault(loan.case_id, []).append(
             LoanView(
                 principal=loan.principal,
                 payout_year=loan.payout_year,
@@ -138,7 +159,11 @@ def loans_for(case) -> list[LoanView]:
                 instalments=instalments,
             )
         )
-    return loans
+    return by_case
+
+
+def loans_for(case) -> list[LoanView]:
+    return loans_by_case([case]).get(case.pk, [])
 
 
 def payback(case, lines) -> int | None:

@@ -37,10 +37,14 @@ def plan_note_context(plan: PlanSelection, *, progress=None) -> dict:
     cases = list(note_queryset().filter(pk__in=[c.pk for c in plan.cases]))
     by_pk = {c.pk: c for c in cases}
     ordered = [by_pk[c.pk] for c in plan.cases if c.pk in by_pk]
+    # The money of all cases in a fixed number of queries, whatever the plan's size.
     allocations = money.allocations_for(ordered)
+    loans = money.loans_by_case(ordered)
+    pool_rules = money.pool_rules_by_cycle(ordered)
     sections = []
     for index, case in enumerate(ordered, start=1):
-        context = case_note_context(case, plan=plan, allocations=allocations.get(case.pk, []))
+        context = case_note_context(case, plan=plan, allocations=allocations.get(case.pk, []),
+                                    loans=loans.get(case.pk, []), pool_rules=pool_rules)
         context["section_id"] = f"case-{case.pk}"
         sections.append(context)
         if progress:
