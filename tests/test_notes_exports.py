@@ -13,7 +13,7 @@ from governance.models import Assessment
 from governance.notes.context import note_code
 from kkdigital.celery import app as celery_app
 from kkdigital.lib.money import format_thousands
-from portfolio.models import CaseState, EconomyKind
+from portfolio.models import CaseState, EconomyKind, InvestmentCase
 
 from .factories_notes import complete_case
 
@@ -334,6 +334,30 @@ def test_the_collected_note_reads_the_cases_in_a_fixed_number_of_queries(
         ]
         assert section["pool"] is not None and section["pool"].applies
         assert [entry.requested_total for entry in section["channels"]] == [250_000, 500_000]
+
+
+def test_one_case_note_reads_the_same_queries_with_and_without_pool_money_and_a_loan(
+    db, cycle, department, secretariat
+):
+    """The single note reads the pool rules and the loans' schedules whether or not the
+    case has them: its query count does not depend on which case it is."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from governance.notes.context import case_note_context, note_queryset
+
+    from .factories_money import PoolRulesFactory
+
+    PoolRulesFactory(cycle=cycle, max_payback_years=4)
+    _money_cases(cycle, department, secretariat, 1, 1)
+    plain = complete_case(department=department, cycle=cycle, title="Uden penge",
+                          state=CaseState.PRIORITISED)
+    counts = []
+    for case in (InvestmentCase.objects.get(title="Sag 1"), plain):
+        with CaptureQueriesContext(connection) as captured:
+            case_note_context(note_queryset().get(pk=case.pk))
+        counts.append(len(captured))
+    assert counts[0] == counts[1], counts
 
 
 def test_the_contents_page_numbers_point_at_the_case_sections(db, cycle, plan_cases):

@@ -175,6 +175,9 @@ def case_note_context(case, *, plan=None, allocations=None, loans=None,
     economy = build_economy(case, lines, case.cycle.out_years)
     if allocations is None:
         allocations = money.allocations_for([case]).get(case.pk, [])
+    if pool_rules is money.READ_RULES:
+        # Read whether or not the case asks the pool: the same queries for every note.
+        pool_rules = money.pool_rules_by_cycle([case])
     channels = money.channel_financing(allocations, case.cycle.out_years)
     decisions = sorted(case.decisions.all(), key=lambda d: (d.decided_on, d.pk))
     participating = [d for d in case.participating_departments.all() if d.pk != case.department_id]

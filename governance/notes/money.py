@@ -140,16 +140,17 @@ def loans_by_case(cases) -> dict[int, list[LoanView]]:
     (none without the money app)."""
     if Loan is None:
         return {}
+    ids = [c.pk for c in cases]
+    # The instalments by their own query, not a prefetch: a prefetch runs only when
+    # some case has a loan, and a note's query count would depend on the case.
+    schedules: dict[int, list[tuple]] = {}
+    for row in Loan.instalments.rel.related_model.objects.filter(loan__case__in=ids).values_list(
+        "loan_id", "year", "principal_part", "interest_part", "moved_from_year"
+    ):
+        schedules.setdefault(row[0], []).append(row[1:])
     by_case: dict[int, list[LoanView]] = {}
-    rows = Loan.objects.filter(case__in=[c.pk for c in cases]).prefetch_related("instalments")
-    for loan in rows.order_by("pk"):
-        instalments = sorted(
-            (
-                (i.year, i.principal_part, i.interest_part, i.moved_from_year)
-                for i in loan.instalments.all()
-            ),
-            key=lambda row: row[0],
-        )
+    for loan in Loan.objects.filter(case__in=ids).order_by("pk"):
+        instalments = sorted(schedules.get(loan.pk, []), key=lambda row: row[0])
         by_case.setdefault(loan.case_id, []).append(
             LoanView(
                 principal=loan.principal,
