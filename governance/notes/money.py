@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from portfolio.models import EconomyKind
 
 try:  # the money helper's models; absent until "money" is merged
-    from financing.models import Allocation, Loan, PoolRules
+    from financing.models import Allocation, Loan, LoanInstalment, PoolRules
 except ImportError:  # pragma: no cover - depends on the merge order
-    Allocation = Loan = PoolRules = None
+    Allocation = Loan = LoanInstalment = PoolRules = None
 
 try:
     from financing.selectors import pool_result
@@ -144,7 +144,7 @@ def loans_by_case(cases) -> dict[int, list[LoanView]]:
     # The instalments by their own query, not a prefetch: a prefetch runs only when
     # some case has a loan, and a note's query count would depend on the case.
     schedules: dict[int, list[tuple]] = {}
-    for row in Loan.instalments.rel.related_model.objects.filter(loan__case__in=ids).values_list(
+    for row in LoanInstalment.objects.filter(loan__case__in=ids).values_list(
         "loan_id", "year", "principal_part", "interest_part", "moved_from_year"
     ):
         schedules.setdefault(row[0], []).append(row[1:])
