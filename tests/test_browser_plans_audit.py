@@ -19,9 +19,9 @@ def test_the_plan_its_versions_and_the_audit_log_pass_axe(
     secretariat,
     director,
     cycle,
-    money,
+    money,  # noqa: F811 - the fixture imported above
     department,
-    other_department,  # noqa: F811
+    other_department,
 ):
     publish(cycle, secretariat, money, department, other_department, 3, "Sag")
     plan_freeze(actor=secretariat, cycle=cycle, gate="transfer_case")
