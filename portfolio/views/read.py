@@ -5,7 +5,6 @@ Every page reads cases through ``InvestmentCase.objects.visible_to`` (or
 lines and history rows there are.
 """
 
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
