@@ -29,6 +29,7 @@ from ..models import (
     CaseType,
     Department,
     InvestmentCase,
+    User,
 )
 from ..permissions import (
     can_create_case,
@@ -150,6 +151,17 @@ def _case_url_builder():
     return lambda pk: f"{before}{pk}{after}"
 
 
+def _take_department_from_rows(user, departments) -> None:
+    """Give ``user`` their department from the filter's rows, which are read anyway:
+    the view and the page's header then ask the database for it no more."""
+    if user.department_id is None or User.department.is_cached(user):
+        return
+    for department in departments:
+        if department.pk == user.department_id:
+            user.department = department
+            return
+
+
 @login_required
 def case_list(request):
     """The cases the user may read, filtered, searched, sorted and paged.
@@ -160,10 +172,12 @@ def case_list(request):
     """
     user = request.user
     data = request.GET.copy()
+    # The form reads ``data`` when it is validated, after the default department is set.
+    form = CaseFilterForm(data)
+    _take_department_from_rows(user, form.fields["department"].rows())
     own_department = user.department if is_department_user(user) else None
     if own_department is not None and "department" not in data:
         data["department"] = own_department.code
-    form = CaseFilterForm(data)
     form.is_valid()
     # With an invalid field the others still filter; the error shows next to it.
     criteria = form.cleaned_data
