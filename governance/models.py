@@ -5,7 +5,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -44,19 +43,15 @@ class BudgetCycleQuerySet(models.QuerySet):
         That is the earliest cycle whose budget negotiations have not ended yet
         (the intake for next year's budget starts in January), else the latest.
         """
-        return self.filter(pk=self.current_pk(today)).first()
-
-    def current_pk(self, today: datetime.date | None = None) -> models.Expression:
-        """The key of ``current()``'s cycle as an SQL expression, to read the cycle (or
-        its phases) in one query: the upcoming cycle's key, else the latest's."""
         today = today or timezone.localdate()
         upcoming = (
-            self.filter(phases__kind=PhaseKind.BUDGET_NEGOTIATIONS, phases__ends_on__gte=today)
+            self.filter(
+                phases__kind=PhaseKind.BUDGET_NEGOTIATIONS, phases__ends_on__gte=today
+            )
             .order_by("budget_year")
-            .values("pk")[:1]
+            .first()
         )
-        latest = self.order_by("-budget_year").values("pk")[:1]
-        return Coalesce(models.Subquery(upcoming), models.Subquery(latest))
+        return upcoming or self.order_by("-budget_year").first()
 
 
 class BudgetCycle(models.Model):
@@ -276,7 +271,9 @@ class Assessment(models.Model):
     def clean(self):
         # The department is told why its case was not recommended.
         if self.recommendation == Recommendation.NOT_RECOMMENDED and not self.reason.strip():
-            raise ValidationError({"reason": _("Explain why the case is not recommended.")})
+            raise ValidationError(
+                {"reason": _("Explain why the case is not recommended.")}
+            )
 
 
 class PrioritisationRound(models.Model):

@@ -2,40 +2,19 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from governance.models import BudgetCycle, Phase
+from governance.models import BudgetCycle
 
 from .navigation import items_for
 
 
 def current_cycle(request):
-    """The current cycle with its phases, read once per request.
+    """The current cycle with its phases, read once per request (two queries).
 
     The home page and the header share it, so neither asks the database again.
     """
     if not hasattr(request, "_kk_current_cycle"):
-        request._kk_current_cycle = _current_cycle_with_phases()
+        request._kk_current_cycle = BudgetCycle.objects.prefetch_related("phases").current()
     return request._kk_current_cycle
-
-
-def _current_cycle_with_phases():
-    """``BudgetCycle.objects.current()`` with its phases, in one query: the phases of
-    that cycle, each with the cycle. Only a current cycle without phases (a new one)
-    takes a second query, for the cycle itself."""
-    phases = list(
-        Phase.objects.filter(cycle=BudgetCycle.objects.current_pk()).select_related("cycle")
-    )
-    if not phases:
-        return BudgetCycle.objects.prefetch_related("phases").current()
-    cycle = phases[0].cycle
-    for phase in phases:
-        phase.cycle = cycle
-    # What prefetch_related("phases") leaves on the cycle: ``cycle.phases.all()`` (its
-    # open_phases()) answers from these rows.
-    cached = cycle.phases.all()
-    cached._result_cache = phases
-    cached._prefetch_done = True
-    cycle._prefetched_objects_cache = {"phases": cached}
-    return cycle
 
 
 def kkdigital(request):
