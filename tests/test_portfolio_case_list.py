@@ -357,3 +357,24 @@ def test_the_header_names_the_users_department_read_with_the_filters(
         assert not any(
             '"portfolio_department"."id" = ' in q["sql"] for q in queries.captured_queries
         )
+
+
+def test_the_filter_select_writes_what_djangos_select_writes():
+    from django import forms
+    from django.utils.safestring import mark_safe
+
+    from portfolio.choices import PlainSelect
+
+    choices = [
+        ("", "All"),
+        ("a&b", 'A <b> & "c"'),
+        ("x", mark_safe("<em>safe</em>")),
+        ("Group", [("g1", "One"), ("x", "Again")]),
+    ]
+    for value in ("", "a&b", "x", "g1", None):
+        ours = PlainSelect(choices=choices, attrs={"class": "form-select"})
+        django = forms.Select(choices=choices, attrs={"class": "form-select"})
+        attrs = {"id": "id_f"}
+        assert ours.render("f", value, attrs) == django.render("f", value, attrs).replace(
+            "\n  \n", "\n"
+        ).replace("\n\n", "\n"), value
