@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from strategy.models import Principle, Theme
 
-from .choices import PlainSelect, RowsModelChoiceField
+from .choices import PlainSelect, PlainTextInput, RowsModelChoiceField
 from .models import (
     CaseEconomyLine,
     CaseScope,
@@ -48,7 +48,7 @@ class CaseFilterForm(forms.Form):
         required=False,
         max_length=200,
         strip=True,
-        widget=forms.TextInput(attrs={"class": "form-input", "type": "search"}),
+        widget=PlainTextInput(attrs={"class": "form-input", "type": "search"}),
     )
     department = RowsModelChoiceField(
         label=_("Department"),

@@ -6,7 +6,7 @@ import re
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from governance.models import Phase, PhaseKind
 from kkdigital import navigation
@@ -30,9 +30,7 @@ def nav_urls(html):
 
 def test_the_header_shows_the_current_cycle_and_its_open_phase(client, staff, cycle):
     today = datetime.date.today()
-    Phase.objects.filter(cycle=cycle, kind=PhaseKind.INTAKE).update(
-        starts_on=today, ends_on=today
-    )
+    Phase.objects.filter(cycle=cycle, kind=PhaseKind.INTAKE).update(starts_on=today, ends_on=today)
     html = page(client, staff)
     header = html.split("</header>")[0]
     with translation.override("da"):
@@ -237,3 +235,28 @@ def test_the_context_processor_reads_the_cycle_once_per_request(
         list(context["open_phases"])
         list(context["open_phases"])
         assert str(context["current_cycle"]) == str(cycle)
+
+
+def test_the_header_reads_the_cycle_current_picks_with_its_phases(rf, staff, db):
+    from governance.models import BudgetCycle
+    from kkdigital.context_processors import current_cycle
+
+    from .factories import BudgetCycleFactory
+
+    def read():
+        request = rf.get("/")
+        request.user = staff
+        return current_cycle(request)
+
+    assert read() is None
+    latest_without_phases = BudgetCycle.objects.create(budget_year=2040)
+    assert read() == latest_without_phases and read().open_phases() == []
+    # Budget Y's negotiations are in the autumn before Y: Y = next year + 1 is ahead.
+    upcoming = BudgetCycleFactory(budget_year=timezone.localdate().year + 2)
+    BudgetCycleFactory(budget_year=timezone.localdate().year + 3)
+    cycle = read()
+    assert cycle == upcoming == BudgetCycle.objects.current()
+    assert [p.kind for p in cycle.phases.all()] == [
+        p.kind for p in upcoming.phases.order_by("starts_on", "ends_on")
+    ]
+    assert cycle.open_phases() == [p for p in upcoming.phases.all() if p.is_open()]

@@ -230,11 +230,11 @@ def test_a_wrong_filter_value_is_shown_and_the_rest_still_filters(
     assert listed(response) == ["SUF indsendt"]
 
 
-# Session, user, roles, own department (the header), unread notifications, the
-# current cycle and its phases (two; three when no budget negotiations lie
-# ahead, as here), the four lists of the filters (departments, cycles, themes,
-# principles), the count and the page of cases.
-LIST_QUERIES = 14
+# Session, user, roles, unread notifications, the current cycle and its phases
+# (two; three when no budget negotiations lie ahead, as here), the four lists of
+# the filters (departments, cycles, themes, principles; the user's own department,
+# which the header shows, is taken from them), the count and the page of cases.
+LIST_QUERIES = 13
 
 
 @pytest.mark.parametrize(
@@ -340,3 +340,41 @@ def test_it_offers_a_new_case_only_to_department_users(client, staff, director, 
     assert client.get(URL).context["create_url"] is None
     client.force_login(staff)
     assert (client.get(URL).context["create_url"] is not None) == form_exists
+
+
+def test_the_header_names_the_users_department_read_with_the_filters(
+    client, staff, secretariat, director, cases
+):
+    for user in (staff, secretariat, director):
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(URL).content.decode()
+        header = html.split("</header>")[0]
+        assert user.get_full_name() in header
+        if user.department is not None:
+            assert f", {user.department.name}" in header
+        # The department is one of the filter's rows, not a query of its own.
+        assert not any(
+            '"portfolio_department"."id" = ' in q["sql"] for q in queries.captured_queries
+        )
+
+
+def test_the_filter_select_writes_what_djangos_select_writes():
+    from django import forms
+    from django.utils.safestring import mark_safe
+
+    from portfolio.choices import PlainSelect
+
+    choices = [
+        ("", "All"),
+        ("a&b", 'A <b> & "c"'),
+        ("x", mark_safe("<em>safe</em>")),
+        ("Group", [("g1", "One"), ("x", "Again")]),
+    ]
+    for value in ("", "a&b", "x", "g1", None):
+        ours = PlainSelect(choices=choices, attrs={"class": "form-select"})
+        django = forms.Select(choices=choices, attrs={"class": "form-select"})
+        attrs = {"id": "id_f"}
+        assert ours.render("f", value, attrs) == django.render("f", value, attrs).replace(
+            "\n  \n", "\n"
+        ).replace("\n\n", "\n"), value

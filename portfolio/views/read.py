@@ -5,13 +5,14 @@ Every page reads cases through ``InvestmentCase.objects.visible_to`` (or
 lines and history rows there are.
 """
 
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
@@ -30,6 +31,7 @@ from ..models import (
     CaseType,
     Department,
     InvestmentCase,
+    User,
 )
 from ..permissions import (
     can_create_case,
@@ -101,32 +103,79 @@ def _list_headers(current: str) -> list[dict]:
     return headers
 
 
-def _list_rows(cases) -> list[dict]:
-    """What each row of the case list shows.
+# One row of the case list. Written here rather than in the template: through the
+# template language its dozen lookups and escapes per row were a fifth of the page's
+# work. Every value is escaped (``_list_rows``) as the template would escape it.
+LIST_ROW = """
+          <tr>
+            <td data-title="{title_label}"><a href="{url}">{title}</a><br><span class="small-text">{cycle}</span></td>
+            <td data-title="{department_label}"><abbr title="{department_name}">{department_code}</abbr></td>
+            <td data-title="{type_label}">{case_type}</td>
+            <td data-title="{state_label}"><span class="badge {badge}">{state}</span></td>
+            <td class="align-text-right" data-title="{investment_label}">{investment}</td>
+            <td data-title="{updated_label}">{updated}</td>
+          </tr>"""  # noqa: E501
 
-    The labels are translated once per page, not once per cell: a template
-    looking up a translated label costs as much as the rest of its row.
+
+def _list_rows(cases) -> list[str]:
+    """The rows of the case list as HTML, one string a case.
+
+    What is the same on every row is translated and escaped once per page (the
+    column names each cell repeats for the stacked table on narrow screens, the
+    state and type labels, the cycle, the date of a day); the case URLs are built
+    from one reversed URL, not reversed per row.
     """
-    states = {value: str(label) for value, label in CaseState.choices}
-    types = {value: str(label) for value, label in CaseType.choices}
+    states = {value: escape(str(label)) for value, label in CaseState.choices}
+    types = {value: escape(str(label)) for value, label in CaseType.choices}
+    labels = {f"{key or 'type'}_label": escape(str(label)) for key, label in LIST_COLUMNS}
+    case_url = _case_url_builder()
     cycles = {}
+    dates = {}
     rows = []
     for case in cases:
         if case.cycle_id not in cycles:
-            cycles[case.cycle_id] = str(case.cycle)
-        rows.append(
-            {
-                "case": case,
-                "url": case.get_absolute_url(),
-                "cycle": cycles[case.cycle_id],
-                "case_type": types.get(case.case_type, case.case_type),
-                "state": states.get(case.state, case.state),
-                "badge": state_badge(case.state),
-                "investment": format_thousands(case.total_investment),
-                "updated": date_format(localtime(case.updated_at), "SHORT_DATE_FORMAT"),
-            }
+            cycles[case.cycle_id] = escape(str(case.cycle))
+        day = localtime(case.updated_at).date()
+        if day not in dates:
+            dates[day] = escape(date_format(day, "SHORT_DATE_FORMAT"))
+        department = case.department
+        html = LIST_ROW.format(
+            url=escape(case_url(case.pk)),
+            title=escape(case.title),
+            cycle=cycles[case.cycle_id],
+            department_code=escape(department.code),
+            department_name=escape(department.name),
+            case_type=types.get(case.case_type) or escape(case.case_type),
+            badge=escape(state_badge(case.state)),
+            state=states.get(case.state) or escape(case.state),
+            investment=escape(format_thousands(case.total_investment)),
+            updated=dates[day],
+            **labels,
         )
+        rows.append(mark_safe(html))  # noqa: S308 - every value above is escaped
     return rows
+
+
+def _case_url_builder():
+    """A function pk → the case page's URL, equal to ``case.get_absolute_url()``.
+
+    One ``reverse`` per page (with a stand-in key, cut off again) instead of one per row.
+    """
+    stand_in = 1234567890
+    pattern = reverse("portfolio:case-detail", args=[stand_in])
+    before, _marker, after = pattern.partition(str(stand_in))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+def _take_department_from_rows(user, departments) -> None:
+    """Give ``user`` their department from the filter's rows, which are read anyway:
+    the view and the page's header then ask the database for it no more."""
+    if user.department_id is None or User.department.is_cached(user):
+        return
+    for department in departments:
+        if department.pk == user.department_id:
+            user.department = department
+            return
 
 
 @login_required
@@ -139,10 +188,12 @@ def case_list(request):
     """
     user = request.user
     data = request.GET.copy()
+    # The form reads ``data`` when it is validated, after the default department is set.
+    form = CaseFilterForm(data)
+    _take_department_from_rows(user, form.fields["department"].rows())
     own_department = user.department if is_department_user(user) else None
     if own_department is not None and "department" not in data:
         data["department"] = own_department.code
-    form = CaseFilterForm(data)
     form.is_valid()
     # With an invalid field the others still filter; the error shows next to it.
     criteria = form.cleaned_data
