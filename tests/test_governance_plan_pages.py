@@ -163,3 +163,19 @@ def test_the_rows_escape_the_cases_texts(
         assert "&lt;b&gt;Fed&lt;/b&gt; &amp; co" in page
         assert f'href="{case.get_absolute_url()}"' in page
 
+
+
+def test_a_department_reads_its_own_cases_and_those_it_takes_part_in(
+    client, director, outsider, cycle, secretariat, money, department, other_department
+):
+    cases = publish(cycle, secretariat, money, department, other_department, 2, "Sag")
+    # The other department takes part in BIF's second case, not in its first.
+    cases[1].participating_departments.add(other_department)
+    url = reverse("governance:plan") + f"?cycle={cycle.pk}"
+    client.force_login(outsider)
+    page = client.get(url).content.decode()
+    assert "Andet Sag 001" in page and ">Sag 002</a>" in page and ">Sag 001</a>" not in page
+    # The director reads every case (without reading who takes part).
+    client.force_login(director)
+    page = client.get(url).content.decode()
+    assert all(f">{case.title}</a>" in page for case in cases)

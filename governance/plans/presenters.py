@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from governance.plans.snapshot import PlanLine, grouped
+from governance.plans.snapshot import COST_KEYS, PlanLine, grouped
 from kkdigital.lib.money import format_thousands
 
 # A case number no case has: its place in the reversed address is where a case's
@@ -79,6 +79,7 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
     gain = [0] * len(years)
     kinds: dict[str, str] = {}
     column = {year: i for i, year in enumerate(years)}
+    columns = [(i, str(year)) for i, year in enumerate(years)]
     # (channel kind, column) → what the plan counts on from the channel that year.
     planned: dict[tuple[str, int], int] = {}
     for line in lines:
@@ -89,14 +90,18 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
         anlaeg_sum += anlaeg
         effect_sum += effect
         total_sum += total
-        for i, year in enumerate(years):
-            cost[i] += line.year_cost(year)
-            gain[i] += line.year_gain(year)
+        economy = line.economy
+        for i, year in columns:
+            # As ``PlanLine.year_cost`` and ``year_gain``, read once per cell.
+            cell = economy.get(year)
+            if cell:
+                cost[i] += sum(cell.get(k, 0) for k in COST_KEYS)
+                gain[i] += cell.get("gain", 0)
         kinds.update(line.channel_names())
-        for kind, year in {(kind, year) for kind, _name, year in line.amounts}:
+        for (kind, year), amount in line.planned_amounts.items():
             if year in column:
                 key = (kind, column[year])
-                planned[key] = planned.get(key, 0) + line.planned(kind, year)
+                planned[key] = planned.get(key, 0) + amount
     groups = grouped(lines)
     return {
         "lines": bool(lines),
