@@ -164,7 +164,6 @@ def test_the_rows_escape_the_cases_texts(
         assert f'href="{case.get_absolute_url()}"' in page
 
 
-
 def test_a_department_reads_its_own_cases_and_those_it_takes_part_in(
     client, director, outsider, cycle, secretariat, money, department, other_department
 ):
