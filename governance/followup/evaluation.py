@@ -88,6 +88,10 @@ class ReportLine:
     case_title: str
     # aspect -> (computed or frozen light, the department's override or "")
     judged: dict[str, tuple[str, str]]
+    # What the round's list shows beside the lights (as ``ReportFigures``).
+    granted_total: int = 0
+    expected_total: int | None = None
+    rebaselined: bool = False
 
     @cached_property
     def lights(self) -> dict[str, str]:
@@ -113,10 +117,9 @@ class ReportLine:
 def judge(
     *,
     submitted: bool,
-    granted: dict[int, int],
-    planned: dict[int, int],
-    realised: dict[int, int],
-    last_year: int,
+    granted_total: int,
+    planned_to_date: int,
+    realised_to_date: int,
     approved_date: datetime.date,
     expected_total: int | None,
     expected_date: datetime.date | None,
@@ -126,20 +129,17 @@ def judge(
 ) -> dict[str, tuple[str, str]]:
     """A report's lights from its figures: (computed, override) per aspect.
 
-    A submitted report keeps the lights frozen at submission; ``evaluate`` tells the
-    same lights with their explanations.
+    The figures are those of ``evaluate``: the granted total, and the gains planned and
+    realised in the years the round covers. A submitted report keeps the lights frozen
+    at submission; ``evaluate`` tells the same lights with their explanations.
     """
     computed = {
-        "cost": lambda: rules.cost_level(
-            granted=sum(granted.values()), expected=expected_total, t=t
-        ),
+        "cost": lambda: rules.cost_level(granted=granted_total, expected=expected_total, t=t),
         "schedule": lambda: rules.schedule_level(
             approved=approved_date, expected=expected_date, t=t
         ),
         "benefits": lambda: rules.benefits_level(
-            planned=sum(v for y, v in planned.items() if y <= last_year),
-            realised=sum(v for y, v in realised.items() if y <= last_year),
-            t=t,
+            planned=planned_to_date, realised=realised_to_date, t=t
         ),
     }
     return {
