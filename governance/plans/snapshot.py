@@ -195,7 +195,8 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
         .values_list("case_id", "kind", "year", "styringsomraade", "amount")
     ):
         economy_lines[case_id].append(line)
-    themes = {t.pk: t for t in Theme.objects.order_by()}
+    # theme id -> (its place: number, id; its label as ``Theme.__str__`` gives it)
+    themes = {t.pk: ((t.number, t.pk), str(t)) for t in Theme.objects.order_by()}
     potentials = {p.pk: str(p) for p in Potential.objects.order_by()}
     case_themes = _links(InvestmentCase.themes.through, "investmentcase", "theme", in_plan)
     case_potentials = _links(
@@ -234,10 +235,7 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
     for case in cases:
         pk = case["pk"]
         own_lines = economy_lines.get(pk, [])
-        by_number = sorted(
-            (themes[theme_id] for theme_id in case_themes.get(pk, [])),
-            key=lambda theme: (theme.number, theme.pk),
-        )
+        by_number = sorted(themes[theme_id] for theme_id in case_themes.get(pk, ()))
         lines.append(
             PlanLine(
                 case_key=pk,
@@ -250,7 +248,7 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
                 case_type=case["case_type"],
                 state=case["state"],
                 rank=case["board_entry__rank"],
-                themes=[str(theme) for theme in by_number],
+                themes=[label for _place, label in by_number],
                 potentials=[potentials[p] for p in sorted(case_potentials.get(pk, []))],
                 economy=economy_cells(
                     own_lines,
