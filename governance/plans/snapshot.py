@@ -146,10 +146,10 @@ class PlanLine:
         return (self.economy.get(str(year)) or {}).get("gain", 0)
 
 
-def _links(through, case_field: str, target_field: str, case_ids) -> dict[int, list[int]]:
-    """The ids an M2M field links each of the cases ``case_ids`` to, in one query."""
+def _links(through, case_field: str, target_field: str, cases) -> dict[int, list[int]]:
+    """The ids an M2M field links each of ``cases`` (a queryset) to, in one query."""
     result: dict[int, list[int]] = defaultdict(list)
-    rows = through.objects.filter(**{f"{case_field}_id__in": case_ids}).values_list(
+    rows = through.objects.filter(**{f"{case_field}__in": cases.values("pk")}).values_list(
         f"{case_field}_id", f"{target_field}_id"
     )
     for case_id, target_id in rows:
@@ -187,13 +187,10 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
     )
     if not cases:
         return []
-    # The plan's cases by their ids: PostgreSQL reads their rows by the case index, where
-    # a subquery of the cycle's cases made it scan every economy line of every cycle.
-    case_ids = [case["pk"] for case in cases]
     economy_lines = defaultdict(list)
     # Unordered: the economy is sums (sorting 7.000 lines by text took longer than reading them).
     for case_id, *line in (
-        CaseEconomyLine.objects.filter(case_id__in=case_ids)
+        CaseEconomyLine.objects.filter(case__in=in_plan.values("pk"))
         .order_by()
         .values_list("case_id", "kind", "year", "styringsomraade", "amount")
     ):
@@ -201,15 +198,15 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
     # theme id -> (its place: number, id; its label as ``Theme.__str__`` gives it)
     themes = {t.pk: ((t.number, t.pk), str(t)) for t in Theme.objects.order_by()}
     potentials = {p.pk: str(p) for p in Potential.objects.order_by()}
-    case_themes = _links(InvestmentCase.themes.through, "investmentcase", "theme", case_ids)
+    case_themes = _links(InvestmentCase.themes.through, "investmentcase", "theme", in_plan)
     case_potentials = _links(
-        InvestmentCase.potentials.through, "investmentcase", "potential", case_ids
+        InvestmentCase.potentials.through, "investmentcase", "potential", in_plan
     )
     participating = defaultdict(list)
     if participants:
         for case_id, code in (
             InvestmentCase.participating_departments.through.objects.filter(
-                investmentcase_id__in=case_ids
+                investmentcase__in=in_plan.values("pk")
             )
             .order_by("department__code")
             .values_list("investmentcase_id", "department__code")
@@ -220,7 +217,7 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
         from financing.models import Allocation
 
         for case_id, kind, name, year, requested, recommended, granted in (
-            Allocation.objects.filter(case_id__in=case_ids)
+            Allocation.objects.filter(case__in=in_plan.values("pk"))
             .order_by("channel__kind", "year")
             .values_list(
                 "case_id",
