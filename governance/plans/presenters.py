@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from governance.plans.snapshot import COST_KEYS, PlanLine, grouped
+from governance.plans.snapshot import PlanLine, grouped
 from kkdigital.lib.money import format_thousands
 
 # A case number no case has: its place in the reversed address is where a case's
@@ -92,11 +92,17 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
         total_sum += total
         economy = line.economy
         for i, year in columns:
-            # As ``PlanLine.year_cost`` and ``year_gain``, read once per cell.
+            # As ``PlanLine.year_cost`` (its COST_KEYS) and ``year_gain``, read once per cell.
             cell = economy.get(year)
             if cell:
-                cost[i] += sum(cell.get(k, 0) for k in COST_KEYS)
-                gain[i] += cell.get("gain", 0)
+                get = cell.get
+                cost[i] += (
+                    get("investment_service", 0)
+                    + get("investment_anlaeg", 0)
+                    + get("retender", 0)
+                    + get("operating", 0)
+                )
+                gain[i] += get("gain", 0)
         kinds.update(line.channel_names())
         for (kind, year), amount in line.planned_amounts.items():
             if year in column:

@@ -110,11 +110,11 @@ class PlanLine:
     @cached_property
     def _year_totals(self) -> dict[str, int]:
         """Each economy key summed over the years (not the permanent effect), once."""
-        totals: dict[str, int] = {}
+        totals: dict[str, int] = defaultdict(int)
         for column, cell in self.economy.items():
             if column != "permanent":
                 for key, value in cell.items():
-                    totals[key] = totals.get(key, 0) + value
+                    totals[key] += value
         return totals
 
     def total(self, key: str) -> int:
