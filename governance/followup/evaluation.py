@@ -7,7 +7,6 @@ no query per report.
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from . import lights as rules
 from .baseline import planned_gains_by_year, years_covered
@@ -92,22 +91,20 @@ class ReportLine:
     granted_total: int = 0
     expected_total: int | None = None
     rebaselined: bool = False
+    # Each aspect's effective light: the override, else the computed one.
+    lights: dict[str, str] = field(init=False)
+    worst: str = field(init=False)
+    # Red computed or set by the department (as ``ReportFigures.red_lights``).
+    has_red: bool = field(init=False)
 
-    @cached_property
-    def lights(self) -> dict[str, str]:
-        """Each aspect's effective light: the override, else the computed one."""
-        return {
+    def __post_init__(self):
+        # Every line of a round is sorted by its worst light and counted by all three, so
+        # they are set here (a cached_property takes a lock on its first read in 3.11).
+        self.lights = {
             aspect: override or computed for aspect, (computed, override) in self.judged.items()
         }
-
-    @cached_property
-    def worst(self) -> str:
-        return min(self.lights.values(), key=SEVERITY.__getitem__)
-
-    @cached_property
-    def has_red(self) -> bool:
-        """Red computed or set by the department (as ``ReportFigures.red_lights``)."""
-        return any(Light.RED in pair for pair in self.judged.values())
+        self.worst = min(self.lights.values(), key=SEVERITY.__getitem__)
+        self.has_red = any(Light.RED in pair for pair in self.judged.values())
 
     @property
     def is_submitted(self) -> bool:
