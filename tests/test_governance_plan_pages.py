@@ -59,16 +59,21 @@ def count_queries(client, url) -> int:
 
 
 def test_the_plan_page_runs_the_same_queries_for_4_and_16_cases(
-    client, director, secretariat, cycle, money, department, other_department
+    client, director, staff, secretariat, cycle, money, department, other_department
 ):
     url = reverse("governance:plan") + f"?cycle={cycle.pk}"
-    client.force_login(director)
     publish(cycle, secretariat, money, department, other_department, 3, "Sag")
-    client.get(url)
-    small = count_queries(client, url)
+    # The director and a department's reader (who also reads who takes part).
+    small = {}
+    for reader in (director, staff):
+        client.force_login(reader)
+        client.get(url)
+        small[reader] = count_queries(client, url)
     publish(cycle, secretariat, money, department, other_department, 11, "Mere")
-    large = count_queries(client, url)
-    assert large == small
+    for reader in (staff, director):
+        client.force_login(reader)
+        client.get(url)
+        assert count_queries(client, url) == small[reader]
     page = client.get(url).content.decode()
     # Each case's total: 1.000.000 kr., the two in 2026 p/l converted to 2027 p/l.
     assert page.count('<td class="kk-num">1.000</td></tr>') == 14
@@ -163,3 +168,18 @@ def test_the_rows_escape_the_cases_texts(
         assert "&lt;b&gt;Fed&lt;/b&gt; &amp; co" in page
         assert f'href="{case.get_absolute_url()}"' in page
 
+
+def test_a_department_reads_its_own_cases_and_those_it_takes_part_in(
+    client, director, outsider, cycle, secretariat, money, department, other_department
+):
+    cases = publish(cycle, secretariat, money, department, other_department, 2, "Sag")
+    # The other department takes part in BIF's second case, not in its first.
+    cases[1].participating_departments.add(other_department)
+    url = reverse("governance:plan") + f"?cycle={cycle.pk}"
+    client.force_login(outsider)
+    page = client.get(url).content.decode()
+    assert "Andet Sag 001" in page and ">Sag 002</a>" in page and ">Sag 001</a>" not in page
+    # The director reads every case (without reading who takes part).
+    client.force_login(director)
+    page = client.get(url).content.decode()
+    assert all(f">{case.title}</a>" in page for case in cases)

@@ -7,7 +7,6 @@ no query per report.
 
 import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
 
 from . import lights as rules
 from .baseline import planned_gains_by_year, years_covered
@@ -88,22 +87,24 @@ class ReportLine:
     case_title: str
     # aspect -> (computed or frozen light, the department's override or "")
     judged: dict[str, tuple[str, str]]
+    # What the round's list shows beside the lights (as ``ReportFigures``).
+    granted_total: int = 0
+    expected_total: int | None = None
+    rebaselined: bool = False
+    # Each aspect's effective light: the override, else the computed one.
+    lights: dict[str, str] = field(init=False)
+    worst: str = field(init=False)
+    # Red computed or set by the department (as ``ReportFigures.red_lights``).
+    has_red: bool = field(init=False)
 
-    @cached_property
-    def lights(self) -> dict[str, str]:
-        """Each aspect's effective light: the override, else the computed one."""
-        return {
+    def __post_init__(self):
+        # Every line of a round is sorted by its worst light and counted by all three, so
+        # they are set here (a cached_property takes a lock on its first read in 3.11).
+        self.lights = {
             aspect: override or computed for aspect, (computed, override) in self.judged.items()
         }
-
-    @cached_property
-    def worst(self) -> str:
-        return min(self.lights.values(), key=SEVERITY.__getitem__)
-
-    @cached_property
-    def has_red(self) -> bool:
-        """Red computed or set by the department (as ``ReportFigures.red_lights``)."""
-        return any(Light.RED in pair for pair in self.judged.values())
+        self.worst = min(self.lights.values(), key=SEVERITY.__getitem__)
+        self.has_red = any(Light.RED in pair for pair in self.judged.values())
 
     @property
     def is_submitted(self) -> bool:
@@ -113,10 +114,9 @@ class ReportLine:
 def judge(
     *,
     submitted: bool,
-    granted: dict[int, int],
-    planned: dict[int, int],
-    realised: dict[int, int],
-    last_year: int,
+    granted_total: int,
+    planned_to_date: int,
+    realised_to_date: int,
     approved_date: datetime.date,
     expected_total: int | None,
     expected_date: datetime.date | None,
@@ -126,20 +126,17 @@ def judge(
 ) -> dict[str, tuple[str, str]]:
     """A report's lights from its figures: (computed, override) per aspect.
 
-    A submitted report keeps the lights frozen at submission; ``evaluate`` tells the
-    same lights with their explanations.
+    The figures are those of ``evaluate``: the granted total, and the gains planned and
+    realised in the years the round covers. A submitted report keeps the lights frozen
+    at submission; ``evaluate`` tells the same lights with their explanations.
     """
     computed = {
-        "cost": lambda: rules.cost_level(
-            granted=sum(granted.values()), expected=expected_total, t=t
-        ),
+        "cost": lambda: rules.cost_level(granted=granted_total, expected=expected_total, t=t),
         "schedule": lambda: rules.schedule_level(
             approved=approved_date, expected=expected_date, t=t
         ),
         "benefits": lambda: rules.benefits_level(
-            planned=sum(v for y, v in planned.items() if y <= last_year),
-            realised=sum(v for y, v in realised.items() if y <= last_year),
-            t=t,
+            planned=planned_to_date, realised=realised_to_date, t=t
         ),
     }
     return {

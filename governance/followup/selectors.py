@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
 from financing.models import Allocation
@@ -12,7 +12,7 @@ from portfolio.models import CaseEconomyLine, EconomyKind
 from . import lights as rules
 from .baseline import last_year_covered
 from .evaluation import ASPECTS, SEVERITY, ReportFigures, ReportLine, evaluate, judge
-from .models import FollowUpReport, FollowUpReportYear, ReportStatus
+from .models import BaselineSource, FollowUpReport, FollowUpReportYear, ReportStatus
 
 
 def reports_with_figures(queryset) -> list[ReportFigures]:
@@ -112,60 +112,92 @@ def round_summary(round_) -> RoundSummary:
 def round_lines(round_) -> list[ReportLine]:
     """Every report of a round with its lights, red first, then by department and case.
 
-    Three queries of columns whatever the round's size: the reports, their year rows,
-    and the planned gains of the cases whose reports are drafts (a submitted report
-    keeps its own). The lights are those ``evaluate`` gives (``evaluation.judge``).
+    Three queries of columns and sums whatever the round's size: the reports, the sums
+    of their year rows, and the planned gains of the cases whose reports are drafts (a
+    submitted report keeps its own), summed over the years the round covers. The
+    lights are those ``evaluate`` gives (``evaluation.judge``), and so are the granted
+    and expected totals the list shows.
     """
     t = rules.Thresholds.of(round_)
     last_year = last_year_covered(round_)
+    covered = Q(year__lte=last_year)
     override_names = [f"{aspect}_override" for aspect in ASPECTS]
     frozen_names = [f"{aspect}_light" for aspect in ASPECTS]
     reports = (
         FollowUpReport.objects.filter(round=round_)
         .order_by()
         .values_list(
-            "pk", "status", "department_id", "department__code", "department__name",
-            "case_id", "case__title", "expected_total_cost", "expected_completion",
-            "baseline__granted_by_year", "baseline__completion_date",
-            *frozen_names, *override_names,
+            "pk",
+            "status",
+            "department_id",
+            "department__code",
+            "department__name",
+            "case_id",
+            "case__title",
+            "expected_total_cost",
+            "expected_completion",
+            "baseline__granted_by_year",
+            "baseline__completion_date",
+            "baseline__source",
+            *frozen_names,
+            *override_names,
         )
     )
-    years: dict[int, list[tuple]] = defaultdict(list)
-    for report_id, *row in (
-        FollowUpReportYear.objects.filter(report__round=round_)
-        .order_by()
-        .values_list("report_id", "year", "granted", "benefits_planned", "benefits_realised")
-    ):
-        years[report_id].append(row)
-    gains: dict[int, dict[int, int]] = defaultdict(dict)
-    for case_id, year, total in (
-        CaseEconomyLine.objects.filter(
-            case_id__in=FollowUpReport.objects.filter(
-                round=round_, status=ReportStatus.DRAFT
-            ).values("case_id"),
-            kind=EconomyKind.GAIN,
-            year__isnull=False,
+    # report -> (granted in all years, planned and realised in the years covered)
+    sums: dict[int, tuple[int, int, int]] = {
+        report_id: (int(granted or 0), int(planned or 0), int(realised or 0))
+        for report_id, granted, planned, realised in (
+            FollowUpReportYear.objects.filter(report__round=round_)
+            .order_by()
+            .values("report_id")
+            .annotate(
+                granted=Sum("granted"),
+                planned=Sum("benefits_planned", filter=covered),
+                realised=Sum("benefits_realised", filter=covered),
+            )
+            .values_list("report_id", "granted", "planned", "realised")
         )
-        .order_by()
-        .values("case_id", "year")
-        .annotate(total=Sum("amount"))
-        .values_list("case_id", "year", "total")
-    ):
-        gains[case_id][year] = -int(total)
+    }
+    # A draft's planned gains: its case's economy (gains are negative there).
+    gains: dict[int, int] = {
+        case_id: -int(total or 0)
+        for case_id, total in (
+            CaseEconomyLine.objects.filter(
+                covered,
+                case_id__in=FollowUpReport.objects.filter(
+                    round=round_, status=ReportStatus.DRAFT
+                ).values("case_id"),
+                kind=EconomyKind.GAIN,
+                year__isnull=False,
+            )
+            .order_by()
+            .values("case_id")
+            .annotate(total=Sum("amount"))
+            .values_list("case_id", "total")
+        )
+    }
     lines = []
     n = len(ASPECTS)
     for (
-        pk, status, department_id, code, name, case_id, title, expected_total, expected_date,
-        granted_by_year, completion_date, *lights,
+        pk,
+        status,
+        department_id,
+        code,
+        name,
+        case_id,
+        title,
+        expected_total,
+        expected_date,
+        granted_by_year,
+        completion_date,
+        source,
+        *lights,
     ) in reports:
-        rows = years.get(pk, ())
+        granted, planned, realised = sums.get(pk, (0, 0, 0))
         submitted = status == ReportStatus.SUBMITTED
-        if submitted:
-            granted = {year: int(g or 0) for year, g, _p, _r in rows}
-            planned = {year: int(p or 0) for year, _g, p, _r in rows}
-        else:
-            granted = {int(y): int(v) for y, v in granted_by_year.items()}
-            planned = gains.get(case_id, {})
+        if not submitted:
+            granted = sum(int(v) for v in granted_by_year.values())
+            planned = gains.get(case_id, 0)
         lines.append(
             ReportLine(
                 pk=pk,
@@ -176,10 +208,9 @@ def round_lines(round_) -> list[ReportLine]:
                 case_title=title,
                 judged=judge(
                     submitted=submitted,
-                    granted=granted,
-                    planned=planned,
-                    realised={year: int(r) for year, _g, _p, r in rows},
-                    last_year=last_year,
+                    granted_total=granted,
+                    planned_to_date=planned,
+                    realised_to_date=realised,
                     approved_date=completion_date,
                     expected_total=expected_total,
                     expected_date=expected_date,
@@ -187,10 +218,14 @@ def round_lines(round_) -> list[ReportLine]:
                     overrides=dict(zip(ASPECTS, lights[n:], strict=True)),
                     t=t,
                 ),
+                granted_total=granted,
+                expected_total=expected_total,
+                rebaselined=source == BaselineSource.REBASELINE,
             )
         )
-    lines.sort(key=lambda line: (SEVERITY[line.worst], line.department_name, line.case_title,
-                                 line.pk))
+    lines.sort(
+        key=lambda line: (SEVERITY[line.worst], line.department_name, line.case_title, line.pk)
+    )
     return lines
 
 

@@ -22,6 +22,7 @@ from . import permissions, services
 from .evaluation import evaluate
 from .forms import RebaselineForm, ReportForm, RoundForm, RoundReportFilterForm
 from .models import FollowUpReport, FollowUpRound, ReportStatus, Season
+from .rows import report_rows
 from .selectors import reports_with_figures, round_lines, round_overview, round_summary
 
 # Reports per page of a round: enough to scan, few enough to read.
@@ -132,8 +133,9 @@ def round_detail(request, pk):
     _readers_only(request.user)
     round_ = get_object_or_404(FollowUpRound, pk=pk)
     lines = round_lines(round_)
-    departments = sorted({(line.department_id, line.department_name) for line in lines},
-                         key=lambda d: d[1])
+    departments = sorted(
+        {(line.department_id, line.department_name) for line in lines}, key=lambda d: d[1]
+    )
     form = RoundReportFilterForm(request.GET or None, departments=departments)
     chosen = form.cleaned_data if form.is_valid() else {}
     shown = [
@@ -145,13 +147,6 @@ def round_detail(request, pk):
     ]
     paginator = Paginator(shown, REPORTS_PER_PAGE)
     page = paginator.get_page(request.GET.get("page"))
-    # The page's reports in full (figures, overrides, links), in the order of the lines.
-    figures = {
-        f.report.pk: f
-        for f in reports_with_figures(
-            FollowUpReport.objects.filter(pk__in=[line.pk for line in page.object_list])
-        )
-    }
     return render(
         request,
         "governance/followup/round_detail.html",
@@ -162,7 +157,9 @@ def round_detail(request, pk):
             "filtered": bool(chosen and any(chosen.values())),
             "page_obj": page,
             "page_range": paginator.get_elided_page_range(page.number),
-            "figures": [figures[line.pk] for line in page.object_list],
+            # The page's reports from their lines, as the report pages show them.
+            "reports": page.object_list,
+            "report_rows": report_rows(page.object_list),
             "may_manage": permissions.can_manage_rounds(request.user),
             "thresholds_locked": any(line.is_submitted for line in lines),
             "today": timezone.localdate(),

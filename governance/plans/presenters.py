@@ -79,6 +79,7 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
     gain = [0] * len(years)
     kinds: dict[str, str] = {}
     column = {year: i for i, year in enumerate(years)}
+    columns = [(i, str(year)) for i, year in enumerate(years)]
     # (channel kind, column) → what the plan counts on from the channel that year.
     planned: dict[tuple[str, int], int] = {}
     for line in lines:
@@ -89,14 +90,24 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
         anlaeg_sum += anlaeg
         effect_sum += effect
         total_sum += total
-        for i, year in enumerate(years):
-            cost[i] += line.year_cost(year)
-            gain[i] += line.year_gain(year)
+        economy = line.economy
+        for i, year in columns:
+            # As ``PlanLine.year_cost`` (its COST_KEYS) and ``year_gain``, read once per cell.
+            cell = economy.get(year)
+            if cell:
+                get = cell.get
+                cost[i] += (
+                    get("investment_service", 0)
+                    + get("investment_anlaeg", 0)
+                    + get("retender", 0)
+                    + get("operating", 0)
+                )
+                gain[i] += get("gain", 0)
         kinds.update(line.channel_names())
-        for kind, year in {(kind, year) for kind, _name, year in line.amounts}:
+        for (kind, year), amount in line.planned_amounts.items():
             if year in column:
                 key = (kind, column[year])
-                planned[key] = planned.get(key, 0) + line.planned(kind, year)
+                planned[key] = planned.get(key, 0) + amount
     groups = grouped(lines)
     return {
         "lines": bool(lines),

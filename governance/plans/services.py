@@ -23,7 +23,8 @@ def plan_freeze(*, actor, cycle: BudgetCycle, gate: str, note: str = "") -> Plan
     with transaction.atomic():
         # Lock the cycle: two freezes at once would want the same number.
         cycle = BudgetCycle.objects.select_for_update().get(pk=cycle.pk)
-        lines = plan_lines(cycle)
+        # The version keeps each case's own department; participants are not copied.
+        lines = plan_lines(cycle, participants=False)
         if not lines:
             raise ServiceError(_("The plan has no cases yet: publish the prioritisation first."))
         number = (cycle.plan_versions.aggregate(m=Max("number"))["m"] or 0) + 1

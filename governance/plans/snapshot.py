@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from governance.board import money
 from governance.plans.models import PlanVersionAmount, PlanVersionCase
 from kkdigital.lib.money import format_thousands
+from portfolio.economy import payback_years
 from portfolio.models import CaseScope, CaseState, InvestmentCase
 
 # The cases of the plan: prioritised by the board and onwards, not the ones ØU
@@ -30,19 +31,12 @@ ECONOMY_KEYS = ("investment_service", "investment_anlaeg", "retender", "operatin
 COST_KEYS = tuple(key for key in ECONOMY_KEYS if key != "gain")
 
 
-def _payback(triples) -> int | None:
-    try:
-        from portfolio.economy import payback_years
-    except ImportError:
-        return None
-    return payback_years(triples)
-
-
 def _converter(price_years, to_year: int):
     """``convert(amount, from_year)`` into ``to_year`` p/l by the one conversion
-    (financing.prices.convert), reading the price indices once if any case needs them."""
+    (financing.prices.convert), reading the price indices once if any case needs them;
+    None when every case is in ``to_year`` p/l already."""
     if not money.money_available() or all(year == to_year for year in price_years):
-        return lambda amount, from_year: amount
+        return None
     from financing.prices import convert, price_indices
 
     indices = price_indices()
@@ -51,17 +45,20 @@ def _converter(price_years, to_year: int):
     )
 
 
-def economy_cells(lines, from_year: int, convert) -> dict:
+def economy_cells(lines, from_year: int, convert=None) -> dict:
     """A case's economy by year (and "permanent") from its lines as
-    ``(kind, year, styringsomraade, amount)``, converted by ``convert``."""
+    ``(kind, year, styringsomraade, amount)``, converted by ``convert`` (None: the
+    amounts are in the plan's price level already)."""
     economy: dict[str, dict[str, int]] = {}
     for kind, year, area, amount in lines:
         key = kind
         if kind == "investment":
             key = "investment_anlaeg" if area == "anlaeg" else "investment_service"
         column = str(year) if year else "permanent"
-        cell = economy.setdefault(column, dict.fromkeys(ECONOMY_KEYS, 0))
-        cell[key] += convert(amount, from_year)
+        cell = economy.get(column)
+        if cell is None:
+            cell = economy[column] = dict.fromkeys(ECONOMY_KEYS, 0)
+        cell[key] += convert(amount, from_year) if convert else amount
     return economy
 
 
@@ -87,19 +84,25 @@ class PlanLine:
     case_id: int | None = None
     department_codes: tuple = ()
 
-    # (channel kind, year) → the amount the plan counts on; built on first use.
-    _planned: dict | None = field(default=None, init=False, repr=False, compare=False)
-
     def planned(self, kind: str, year: int) -> int:
         """What the plan counts on from a channel in a year: granted, else
         recommended, else requested."""
-        if self._planned is None:
-            self._planned = {}
-            for (k, _name, y), (requested, recommended, granted) in self.amounts.items():
-                self._planned.setdefault(
-                    (k, y), next((v for v in (granted, recommended) if v is not None), requested)
-                )
-        return self._planned.get((kind, year), 0)
+        return self.planned_amounts.get((kind, year), 0)
+
+    @cached_property
+    def planned_amounts(self) -> dict[tuple[str, int], int]:
+        """(channel kind, year) → what the plan counts on, for every channel and year
+        the line has an allocation in (the first channel of a kind, as ``planned``)."""
+        planned: dict[tuple[str, int], int] = {}
+        for (kind, _name, year), (requested, recommended, granted) in self.amounts.items():
+            if (kind, year) not in planned:
+                if granted is not None:
+                    planned[kind, year] = granted
+                elif recommended is not None:
+                    planned[kind, year] = recommended
+                else:
+                    planned[kind, year] = requested
+        return planned
 
     def channel_names(self) -> dict[str, str]:
         return {k: name for (k, name, _y) in self.amounts}
@@ -107,11 +110,11 @@ class PlanLine:
     @cached_property
     def _year_totals(self) -> dict[str, int]:
         """Each economy key summed over the years (not the permanent effect), once."""
-        totals: dict[str, int] = {}
+        totals: dict[str, int] = defaultdict(int)
         for column, cell in self.economy.items():
             if column != "permanent":
                 for key, value in cell.items():
-                    totals[key] = totals.get(key, 0) + value
+                    totals[key] += value
         return totals
 
     def total(self, key: str) -> int:
@@ -154,12 +157,14 @@ def _links(through, case_field: str, target_field: str, cases) -> dict[int, list
     return result
 
 
-def plan_lines(cycle) -> list[PlanLine]:
+def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
     """The plan of ``cycle`` as it stands now, in the cycle's price level.
 
     A fixed number of queries, reading only the columns the plan shows: the
     cases, their economy lines, themes, potentials, participating departments
     and allocations, and (if a case is in another price level) the price indices.
+    Without ``participants`` a line's ``department_codes`` hold its own department
+    only (a reader of the whole plan does not need the others; one query less).
     """
     from portfolio.models import CaseEconomyLine
     from strategy.models import Potential, Theme
@@ -190,21 +195,23 @@ def plan_lines(cycle) -> list[PlanLine]:
         .values_list("case_id", "kind", "year", "styringsomraade", "amount")
     ):
         economy_lines[case_id].append(line)
-    themes = {t.pk: t for t in Theme.objects.order_by()}
+    # theme id -> (its place: number, id; its label as ``Theme.__str__`` gives it)
+    themes = {t.pk: ((t.number, t.pk), str(t)) for t in Theme.objects.order_by()}
     potentials = {p.pk: str(p) for p in Potential.objects.order_by()}
     case_themes = _links(InvestmentCase.themes.through, "investmentcase", "theme", in_plan)
     case_potentials = _links(
         InvestmentCase.potentials.through, "investmentcase", "potential", in_plan
     )
-    participants = defaultdict(list)
-    for case_id, code in (
-        InvestmentCase.participating_departments.through.objects.filter(
-            investmentcase__in=in_plan.values("pk")
-        )
-        .order_by("department__code")
-        .values_list("investmentcase_id", "department__code")
-    ):
-        participants[case_id].append(code)
+    participating = defaultdict(list)
+    if participants:
+        for case_id, code in (
+            InvestmentCase.participating_departments.through.objects.filter(
+                investmentcase__in=in_plan.values("pk")
+            )
+            .order_by("department__code")
+            .values_list("investmentcase_id", "department__code")
+        ):
+            participating[case_id].append(code)
     amounts = defaultdict(dict)
     if money.money_available():
         from financing.models import Allocation
@@ -228,10 +235,7 @@ def plan_lines(cycle) -> list[PlanLine]:
     for case in cases:
         pk = case["pk"]
         own_lines = economy_lines.get(pk, [])
-        by_number = sorted(
-            (themes[theme_id] for theme_id in case_themes.get(pk, [])),
-            key=lambda theme: (theme.number, theme.pk),
-        )
+        by_number = sorted(themes[theme_id] for theme_id in case_themes.get(pk, ()))
         lines.append(
             PlanLine(
                 case_key=pk,
@@ -244,14 +248,18 @@ def plan_lines(cycle) -> list[PlanLine]:
                 case_type=case["case_type"],
                 state=case["state"],
                 rank=case["board_entry__rank"],
-                themes=[str(theme) for theme in by_number],
+                themes=[label for _place, label in by_number],
                 potentials=[potentials[p] for p in sorted(case_potentials.get(pk, []))],
-                economy=economy_cells(own_lines, case["price_year"], convert),
-                payback_years=_payback(
+                economy=economy_cells(
+                    own_lines,
+                    case["price_year"],
+                    convert if case["price_year"] != price_year else None,
+                ),
+                payback_years=payback_years(
                     [(kind, year, amount) for kind, year, _area, amount in own_lines]
                 ),
                 amounts=amounts.get(pk, {}),
-                department_codes=(case["department__code"], *participants.get(pk, [])),
+                department_codes=(case["department__code"], *participating.get(pk, [])),
             )
         )
     return lines

@@ -69,8 +69,7 @@ def _version_body(user, version, previous) -> str:
     """
     before = previous.pk if previous else 0
     key = (
-        f"governance:plan-version-body:{version.pk}:{before}:{get_language()}:"
-        f"{_reader_scope(user)}"
+        f"governance:plan-version-body:{version.pk}:{before}:{get_language()}:{_reader_scope(user)}"
     )
     body = cache.get(key)
     if body is None:
@@ -107,10 +106,12 @@ def plan_page(request):
                 )
                 return redirect("governance:plan-version", pk=version.pk)
         status = 400
-    context = _body_context(request.user, cycle, plan_lines(cycle))
+    # A department reads its own cases and those it takes part in; the others read all.
+    whole = reads_whole_plan(request.user)
+    context = _body_context(request.user, cycle, plan_lines(cycle, participants=not whole))
     context.update(
         {
-            "whole": reads_whole_plan(request.user),
+            "whole": whole,
             "versions": cycle.plan_versions.select_related("frozen_by").order_by("-number"),
             "cycles": cycle.__class__.objects.all(),
             "form": form,
