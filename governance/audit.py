@@ -24,9 +24,9 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import IsNull
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -92,13 +92,8 @@ def case_row_sources() -> list[CaseRowSource]:
     from financing.models import Allocation
     from governance.board.models import BoardEntry, Criterion, Score
 
-    def criteria(lookups):
-        if Criterion not in lookups:
-            lookups[Criterion] = {c.pk: c for c in Criterion.objects.all()}
-        return lookups[Criterion]
-
     def score(record, lookups):
-        criterion = criteria(lookups).get(record.criterion_id)
+        criterion = lookups[Criterion].get(record.criterion_id)
         verb = {"+": _("Director's score given"), "-": _("Director's score deleted")}.get(
             record.history_type, _("Director's score changed")
         )
@@ -167,28 +162,80 @@ def _latest_first():
     return [Coalesce("history_date", "history_date").desc(), F("history_id").desc()]
 
 
-def _previous(model, key: str):
-    """The history id of the record before this one of the same row (None for the first)."""
-    return Subquery(
-        model.objects.filter(id=OuterRef(key))
-        .filter(
-            Q(history_date__lt=OuterRef("history_date"))
-            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-        )
-        .order_by(*_latest_first())
-        .values("history_id")[:1]
+# The version before a history record, and whether it differs, are written in SQL once
+# per model (the text depends only on the tables): built with the ORM's expressions they
+# cost more to assemble and compile on every page than the database takes to answer them.
+# Each refers to the record by its table's name, the alias Django gives a query's own table.
+
+
+@functools.cache
+def _previous_sql(historical) -> str:
+    """The history id of the record before this one of the same row (NULL for the first).
+
+    Ordered by ``COALESCE(history_date, history_date)``: see ``_latest_first``.
+    """
+    qn = connection.ops.quote_name
+    table = qn(historical._meta.db_table)
+    row, date, hid = qn("id"), qn("history_date"), qn("history_id")
+    return (
+        f"(SELECT earlier.{hid} FROM {table} earlier WHERE earlier.{row} = {table}.{row}"
+        f" AND (earlier.{date} < {table}.{date}"
+        f" OR (earlier.{date} = {table}.{date} AND earlier.{hid} < {table}.{hid}))"
+        f" ORDER BY COALESCE(earlier.{date}, earlier.{date}) DESC, earlier.{hid} DESC LIMIT 1)"
     )
 
 
-def _previous_value(model, name: str):
-    return Subquery(
-        model.objects.filter(id=OuterRef("id"))
-        .filter(
-            Q(history_date__lt=OuterRef("history_date"))
-            | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
-        )
-        .order_by(*_latest_first())
-        .values(name)[:1]
+def _previous(historical) -> RawSQL:
+    return RawSQL(_previous_sql(historical), (), output_field=models.IntegerField())
+
+
+def _previous_value(historical, model_field) -> RawSQL:
+    """A field's value in the record before this one (NULL for the first)."""
+    qn = connection.ops.quote_name
+    table = qn(historical._meta.db_table)
+    return RawSQL(
+        f"(SELECT before.{qn(model_field.column)} FROM {table} before"
+        f" WHERE before.{qn('history_id')} = {_previous_sql(historical)})",
+        (),
+        output_field=model_field,
+    )
+
+
+@functools.cache
+def _changed_sql(historical, columns: tuple[tuple[str, bool], ...], links=()) -> str:
+    """True for a creation, a deletion, or a version that differs from the one before it in
+    one of ``columns`` (name, nullable) or in one of the ``links`` (many-to-many history
+    table, target column): a save that changed nothing shown is not news."""
+    qn = connection.ops.quote_name
+    table = qn(historical._meta.db_table)
+    hid = qn("history_id")
+    same = [f"same.{hid} = {_previous_sql(historical)}"]
+    for column, nullable in columns:
+        column = qn(column)
+        equal = f"same.{column} = {table}.{column}"
+        if nullable:
+            equal = f"({equal} OR (same.{column} IS NULL AND {table}.{column} IS NULL))"
+        same.append(equal)
+    for through, target in links:
+        through, target = qn(through), qn(target)
+        # Linked in one version and not in the other, both ways round.
+        for one, other in ((f"{table}.{hid}", f"same.{hid}"), (f"same.{hid}", f"{table}.{hid}")):
+            same.append(
+                f"NOT EXISTS (SELECT 1 FROM {through} link WHERE link.{hid} = {one}"
+                f" AND NOT (link.{target} IN (SELECT other.{target} FROM {through} other"
+                f" WHERE other.{hid} = {other}) AND link.{target} IS NOT NULL))"
+            )
+    return (
+        f"({table}.{qn('history_type')} IN (%s, %s) OR ({_previous_sql(historical)} IS NOT NULL"
+        f" AND NOT EXISTS (SELECT 1 FROM {table} same WHERE {' AND '.join(same)})))"
+    )
+
+
+def _changed(historical, model_fields, links=()) -> RawSQL:
+    columns = tuple((f.column, f.null) for f in model_fields)
+    return RawSQL(
+        _changed_sql(historical, columns, tuple(links)), ("+", "-"),
+        output_field=models.BooleanField(),
     )
 
 
@@ -261,14 +308,21 @@ class AuditLog:
             return list(itertools.islice(iter(self), start, None))
         if stop <= start:
             return []
-        sources = [(list(qs[:stop]), build) for qs, build in self._sources()]
-        # One query names the cases of every source.
-        case_meta = self._case_meta(
-            _case_id(row) for rows, _build in sources for row in rows
-        )
-        streams = [build(rows, case_meta) for rows, build in sources]
-        merged = heapq.merge(*streams, key=_sort_key, reverse=True)
-        return list(itertools.islice(merged, start, stop))
+        sources = self._sources()
+        # The newest ``stop`` rows of each source hold the page; they are merged on time as
+        # rows, and only the page's rows become entries (the rest are never told).
+        tagged = [_tagged(qs[:stop], number) for number, (qs, _build) in enumerate(sources)]
+        merged = heapq.merge(*tagged, key=_first, reverse=True)
+        chosen = [[] for _source in sources]
+        for _key, number, row in itertools.islice(merged, start, stop):
+            chosen[number].append(row)
+        # One query names the cases of every source. Every source is built, with or without
+        # rows on this page, so that the page's queries do not depend on what it shows.
+        case_meta = self._case_meta(_case_id(row) for rows in chosen for row in rows)
+        streams = [
+            build(rows, case_meta) for rows, (_qs, build) in zip(chosen, sources, strict=True)
+        ]
+        return list(heapq.merge(*streams, key=_sort_key, reverse=True))
 
     def __iter__(self):
         """Every entry, newest first, reading each source in chunks (for the export).
@@ -330,8 +384,11 @@ class AuditLog:
 
     @property
     def lookups(self):
+        from governance.board.models import Criterion
+
         if self._lookups is None:
             self._lookups = {
+                Criterion: {c.pk: c for c in Criterion.objects.all()},
                 Department: {d.pk: d for d in Department.objects.all()},
                 BudgetCycle: {c.pk: c for c in BudgetCycle.objects.all()},
                 Principle: {p.pk: p for p in Principle.objects.all()},
@@ -344,20 +401,16 @@ class AuditLog:
     def _case_meta(self, case_ids):
         """Each case's department and title as its latest version has them: one query.
 
-        ``case_ids`` None: every case in scope. Without cases, no query.
+        ``case_ids`` None: every case in scope.
         """
-        if case_ids is not None:
-            case_ids = set(case_ids) - {None}
-            if not case_ids:
-                return lambda case_id: (None, str(case_id))
         HistoricalCase = InvestmentCase.history.model
         latest = HistoricalCase.objects.filter(
+            _asked_for("id", self.case_ids if case_ids is None else set(case_ids) - {None}),
             history_id=Subquery(
                 HistoricalCase.objects.filter(id=OuterRef("id"))
                 .order_by(*_latest_first())
                 .values("history_id")[:1]
             ),
-            id__in=self.case_ids if case_ids is None else case_ids,
         ).values_list("id", "department_id", "title")
         departments = self.lookups[Department]
         meta = {pk: (departments.get(dep), title) for pk, dep, title in latest}
@@ -367,52 +420,11 @@ class AuditLog:
 
     def _case_records(self):
         HistoricalCase = InvestmentCase.history.model
-        same = HistoricalCase.objects.filter(history_id=OuterRef("previous_id"))
-        for model_field in shown_case_fields():
-            name = model_field.attname
-            if model_field.null:
-                same = same.filter(
-                    Q(**{name: OuterRef(name)})
-                    | (Q(**{f"{name}__isnull": True}) & IsNull(OuterRef(name), True))
-                )
-            else:
-                same = same.filter(**{name: OuterRef(name)})
-        # The links are compared inside the same subquery, so that the version before is
-        # looked up once per version, not once per comparison.
-        for _m2m_field, through, target in self.m2m_tables:
-            # Linked now (the version R two levels out), not before (this level's P) ...
-            same = same.exclude(
-                Exists(
-                    through.objects.filter(history_id=OuterRef(OuterRef("history_id"))).exclude(
-                        **{
-                            f"{target}__in": through.objects.filter(
-                                history_id=OuterRef(OuterRef("history_id"))
-                            ).values(target)
-                        }
-                    )
-                )
-            )
-            # ... or linked before, not now.
-            same = same.exclude(
-                Exists(
-                    through.objects.filter(history_id=OuterRef("history_id")).exclude(
-                        **{
-                            f"{target}__in": through.objects.filter(
-                                history_id=OuterRef(OuterRef(OuterRef("history_id")))
-                            ).values(target)
-                        }
-                    )
-                )
-            )
-        unchanged = Exists(same)
-        # A save that changed nothing shown here (e.g. only the state) is not news.
+        links = [(through._meta.db_table, target) for _field, through, target in self.m2m_tables]
         return (
             self._in_scope(HistoricalCase.objects.all(), case_field="id")
-            .annotate(previous_id=_previous(HistoricalCase, "id"))
-            .filter(
-                Q(history_type__in=["+", "-"])
-                | (Q(previous_id__isnull=False) & ~Q(unchanged))
-            )
+            .annotate(previous_id=_previous(HistoricalCase))
+            .filter(_changed(HistoricalCase, shown_case_fields(), links))
             .select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
@@ -421,7 +433,7 @@ class AuditLog:
         """For each many-to-many field, the set of linked ids kept with each case version."""
         # One query for all the link tables.
         links = [
-            through.objects.filter(history_id__in=history_ids)
+            through.objects.filter(_asked_for("history_id", history_ids))
             .annotate(link_table=Value(number))
             .values_list("history_id", target, "link_table")
             for number, (_m2m_field, through, target) in enumerate(self.m2m_tables)
@@ -435,17 +447,12 @@ class AuditLog:
         }
 
     def _case_entries(self, records, case_meta) -> list[AuditEntry]:
-        if not records:
-            return []
         HistoricalCase = InvestmentCase.history.model
         fields = shown_case_fields()
-        # The versions before these, read with these so that the query count is the same
-        # whether or not a page has versions before it.
-        history_ids = {r.history_id for r in records}
-        history_ids |= {r.previous_id for r in records if r.previous_id is not None}
+        previous_ids = {r.previous_id for r in records if r.previous_id is not None}
         previous = {p.history_id: p for p in HistoricalCase.objects.filter(
-            history_id__in=history_ids)}
-        snapshots = self._snapshots(history_ids)
+            _asked_for("history_id", previous_ids))}
+        snapshots = self._snapshots({r.history_id for r in records} | previous_ids)
         lookups = self.lookups
         what = {"+": (ENTRY_CREATED, _("Case created")), "-": (ENTRY_DELETED, _("Case deleted"))}
         changed = (ENTRY_CHANGED, _("Case changed"))
@@ -482,7 +489,7 @@ class AuditLog:
         return (
             self._in_scope(Historical.objects.all(), case_field="case_id")
             .annotate(
-                previous_value=_previous_value(Historical, name),
+                previous_value=_previous_value(Historical, model._meta.get_field(name)),
                 replaced_value=replaced,
                 replaced_later=replaced_later,
             )
@@ -543,22 +550,11 @@ class AuditLog:
     def _versions(self, model, names, qs):
         """Versions that changed one of ``names`` (and creations, deletions), newest first."""
         Historical = model.history.model
-        same = Historical.objects.filter(history_id=OuterRef("previous_id"))
-        for name in names:
-            attname = model._meta.get_field(name).attname
-            if model._meta.get_field(name).null:
-                same = same.filter(
-                    Q(**{attname: OuterRef(attname)})
-                    | (Q(**{f"{attname}__isnull": True}) & IsNull(OuterRef(attname), True))
-                )
-            else:
-                same = same.filter(**{attname: OuterRef(attname)})
+        fields = [model._meta.get_field(name) for name in names]
+        before = {f"before_{f.attname}": _previous_value(Historical, f) for f in fields}
         return (
-            qs.annotate(previous_id=_previous(Historical, "id"))
-            .filter(
-                Q(history_type__in=["+", "-"])
-                | (Q(previous_id__isnull=False) & ~Q(Exists(same)))
-            )
+            qs.annotate(previous_id=_previous(Historical), **before)
+            .filter(_changed(Historical, fields))
             .select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
@@ -583,8 +579,6 @@ class AuditLog:
         """Entries for a case's row of the board or the money (scores, places, amounts)."""
 
         def build(records, case_meta) -> list[AuditEntry]:
-            if not records:
-                return []
             changes = self._version_changes(
                 source.model, source.fields, records, value=source.value
             )
@@ -620,29 +614,22 @@ class AuditLog:
         return self._versions(Phase, PHASE_FIELDS, qs)
 
     def _version_changes(self, model, names, records, value=None) -> dict[int, list[ChangeEntry]]:
-        """Each record's changes against the version before it (one query for those)."""
-        Historical = model.history.model
+        """Each record's changes against the version before it, read with the record."""
         fields = [model._meta.get_field(name) for name in names]
-        ids = {r.previous_id for r in records if r.previous_id is not None}
-        previous = (
-            {p.history_id: p for p in Historical.objects.filter(history_id__in=ids)} if ids else {}
-        )
         nothing = _Nothing()
         changes = {}
         for record in records:
             if record.history_type == "-":
                 changes[record.history_id] = []
                 continue
-            before = previous.get(record.previous_id) if record.history_type == "~" else None
+            before = _Before(record) if record.history_type == "~" else nothing
             changes[record.history_id] = field_changes(
-                fields, before or nothing, record, value=value,
+                fields, before, record, value=value,
                 who=record.history_user, when=record.history_date,
             )
         return changes
 
     def _assessment_entries(self, records, case_meta) -> list[AuditEntry]:
-        if not records:
-            return []
         changes = self._version_changes(Assessment, ASSESSMENT_FIELDS, records)
         what = {
             "+": _("Directors' assessment given"),
@@ -669,8 +656,6 @@ class AuditLog:
         return entries
 
     def _phase_entries(self, records, case_meta) -> list[AuditEntry]:
-        if not records:
-            return []
         changes = self._version_changes(Phase, PHASE_FIELDS, records)
         entries = []
         for record in records:
@@ -749,12 +734,45 @@ def _historical_case():
     return InvestmentCase.history.model
 
 
+def _asked_for(name: str, values) -> Q:
+    """``name`` is one of ``values``, in a form that is sent to the database even when
+    ``values`` is empty (Django answers an empty ``__in`` itself): a page runs the same
+    queries whatever it shows."""
+    return Q(**{f"{name}__in": values}) | Q(**{f"{name}__isnull": True})
+
+
+def _row_key(row):
+    """The order of a source row among all entries: as ``_sort_key`` of its entry."""
+    if isinstance(row, CaseTransition):
+        return (row.created_at, (1, row.pk))
+    return (row.history_date, (0, row.history_id))
+
+
+def _tagged(rows, number):
+    """A source's rows with their place in the log and the source's number."""
+    return [(_row_key(row), number, row) for row in rows]
+
+
+def _first(item):
+    return item[0]
+
+
 def _case_id(row) -> int | None:
     """The case a source row belongs to: a case version's ``id``, otherwise ``case_id``
     (None for a phase: it belongs to the cycle)."""
     if isinstance(row, _historical_case()):
         return row.id
     return getattr(row, "case_id", None)
+
+
+class _Before:
+    """The version before a record, as read with it (``before_<attname>``)."""
+
+    def __init__(self, record):
+        self.record = record
+
+    def __getattr__(self, name):
+        return getattr(self.record, f"before_{name}")
 
 
 class _Nothing:
