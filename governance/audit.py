@@ -316,6 +316,11 @@ class AuditLog:
         chosen = [[] for _source in sources]
         for _key, number, row in itertools.islice(merged, start, stop):
             chosen[number].append(row)
+        # Who made each change: the page's few users in one query, not one joined per row.
+        page_rows = [row for rows in chosen for row in rows]
+        user_ids = {getattr(row, f"{_who(row)}_id") for row in page_rows}
+        users = User.objects.filter(_asked_for("pk", user_ids))
+        _name_users(page_rows, {user.pk: user for user in users})
         # One query names the cases of every source. Every source is built, with or without
         # rows on this page, so that the page's queries do not depend on what it shows.
         case_meta = self._case_meta(_case_id(row) for rows in chosen for row in rows)
@@ -341,18 +346,13 @@ class AuditLog:
             # Who made each change, read once: a user joined to each of tens of thousands
             # of rows is a model object built per row.
             users = {user.pk: user for user in User.objects.all()}
-            streams = [
-                self._chunked(qs.select_related(None), build, case_meta, users)
-                for qs, build in self._sources()
-            ]
+            streams = [self._chunked(qs, build, case_meta, users) for qs, build in self._sources()]
             yield from heapq.merge(*streams, key=_sort_key, reverse=True)
 
     def _chunked(self, qs, build, case_meta, users):
         rows = qs.iterator(chunk_size=CHUNK_SIZE)
-        who = "actor" if qs.model is CaseTransition else "history_user"
         while chunk := list(itertools.islice(rows, CHUNK_SIZE)):
-            for row in chunk:
-                setattr(row, who, users.get(getattr(row, f"{who}_id")))
+            _name_users(chunk, users)
             yield from build(chunk, case_meta)
 
     # --- the sources ---------------------------------------------------------------------
@@ -425,7 +425,6 @@ class AuditLog:
             self._in_scope(HistoricalCase.objects.all(), case_field="id")
             .annotate(previous_id=_previous(HistoricalCase))
             .filter(_changed(HistoricalCase, shown_case_fields(), links))
-            .select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
 
@@ -506,7 +505,6 @@ class AuditLog:
                     & (Q(previous_value__isnull=True) | ~Q(previous_value=F(name)))
                 )
             )
-            .select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
 
@@ -555,7 +553,6 @@ class AuditLog:
         return (
             qs.annotate(previous_id=_previous(Historical), **before)
             .filter(_changed(Historical, fields))
-            .select_related("history_user")
             .order_by("-history_date", "-history_id")
         )
 
@@ -684,7 +681,6 @@ class AuditLog:
                 CaseTransition.objects.all(), case_field="case_id", when="created_at",
                 who="actor_id",
             )
-            .select_related("actor")
             .order_by("-created_at", "-pk")
         )
 
@@ -739,6 +735,18 @@ def _asked_for(name: str, values) -> Q:
     ``values`` is empty (Django answers an empty ``__in`` itself): a page runs the same
     queries whatever it shows."""
     return Q(**{f"{name}__in": values}) | Q(**{f"{name}__isnull": True})
+
+
+def _who(row) -> str:
+    """The field of a source row that holds who made it."""
+    return "actor" if isinstance(row, CaseTransition) else "history_user"
+
+
+def _name_users(rows, users: dict) -> None:
+    """Give each row its user from ``users`` (read once, not joined to every row)."""
+    for row in rows:
+        who = _who(row)
+        setattr(row, who, users.get(getattr(row, f"{who}_id")))
 
 
 def _row_key(row):
