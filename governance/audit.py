@@ -241,7 +241,7 @@ def _changed(historical, model_fields, links=()) -> RawSQL:
 
 def _m2m_tables():
     """For each many-to-many field of the case: its history table and the target column."""
-    HistoricalCase = InvestmentCase.history.model
+    HistoricalCase = _historical(InvestmentCase)
     tables = []
     for m2m_field in InvestmentCase._meta.many_to_many:
         through = apps.get_model(
@@ -264,7 +264,7 @@ class AuditLog:
 
     def __init__(self, cycle, *, department=None, user=None, case=None, date_from=None,
                  date_to=None):
-        HistoricalCase = InvestmentCase.history.model
+        HistoricalCase = _historical(InvestmentCase)
         case_records = HistoricalCase.objects.filter(cycle_id=cycle.pk)
         if department is not None:
             case_records = case_records.filter(department_id=department.pk)
@@ -403,7 +403,7 @@ class AuditLog:
 
         ``case_ids`` None: every case in scope.
         """
-        HistoricalCase = InvestmentCase.history.model
+        HistoricalCase = _historical(InvestmentCase)
         latest = HistoricalCase.objects.filter(
             _asked_for("id", self.case_ids if case_ids is None else set(case_ids) - {None}),
             history_id=Subquery(
@@ -419,7 +419,7 @@ class AuditLog:
     # Case versions ---------------------------------------------------------------------
 
     def _case_records(self):
-        HistoricalCase = InvestmentCase.history.model
+        HistoricalCase = _historical(InvestmentCase)
         links = [(through._meta.db_table, target) for _field, through, target in self.m2m_tables]
         return (
             self._in_scope(HistoricalCase.objects.all(), case_field="id")
@@ -446,7 +446,7 @@ class AuditLog:
         }
 
     def _case_entries(self, records, case_meta) -> list[AuditEntry]:
-        HistoricalCase = InvestmentCase.history.model
+        HistoricalCase = _historical(InvestmentCase)
         fields = shown_case_fields()
         previous_ids = {r.previous_id for r in records if r.previous_id is not None}
         previous = {p.history_id: p for p in HistoricalCase.objects.filter(
@@ -483,7 +483,7 @@ class AuditLog:
     # Economy lines and principles --------------------------------------------------------
 
     def _row_records(self, model, key_fields, name):
-        Historical = model.history.model
+        Historical = _historical(model)
         replaced, replaced_later = replacement_filters(Historical, key_fields, name)
         return (
             self._in_scope(Historical.objects.all(), case_field="case_id")
@@ -547,7 +547,7 @@ class AuditLog:
 
     def _versions(self, model, names, qs):
         """Versions that changed one of ``names`` (and creations, deletions), newest first."""
-        Historical = model.history.model
+        Historical = _historical(model)
         fields = [model._meta.get_field(name) for name in names]
         before = {f"before_{f.attname}": _previous_value(Historical, f) for f in fields}
         return (
@@ -557,7 +557,7 @@ class AuditLog:
         )
 
     def _assessment_records(self):
-        Historical = Assessment.history.model
+        Historical = _historical(Assessment)
         return self._versions(
             Assessment,
             ASSESSMENT_FIELDS,
@@ -565,7 +565,7 @@ class AuditLog:
         )
 
     def _case_row_records(self, source):
-        Historical = source.model.history.model
+        Historical = _historical(source.model)
         return self._versions(
             source.model,
             source.fields,
@@ -601,7 +601,7 @@ class AuditLog:
         return build
 
     def _phase_records(self):
-        Historical = Phase.history.model
+        Historical = _historical(Phase)
         qs = Historical.objects.filter(cycle_id=self.cycle.pk)
         if not self.cycle_wide:
             # Nothing, in a form the COUNT query can still hold.
@@ -725,9 +725,10 @@ def audit_entries(
 
 
 @functools.cache
-def _historical_case():
-    # ``InvestmentCase.history`` builds a new manager class at every access: not per row.
-    return InvestmentCase.history.model
+def _historical(model):
+    """The history model of ``model``: ``model.history`` builds a new manager class at every
+    access (a few milliseconds a page), so it is looked up once."""
+    return model.history.model
 
 
 def _asked_for(name: str, values) -> Q:
@@ -768,7 +769,7 @@ def _first(item):
 def _case_id(row) -> int | None:
     """The case a source row belongs to: a case version's ``id``, otherwise ``case_id``
     (None for a phase: it belongs to the cycle)."""
-    if isinstance(row, _historical_case()):
+    if isinstance(row, _historical(InvestmentCase)):
         return row.id
     return getattr(row, "case_id", None)
 
