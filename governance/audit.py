@@ -70,7 +70,6 @@ ASSESSMENT_FIELDS = ("score", "rank", "recommendation", "reason")
 PHASE_FIELDS = ("starts_on", "ends_on")
 
 
-
 @dataclass(frozen=True)
 class CaseRowSource:
     """A model with a ``case`` whose versions the audit log tells: which fields, and
@@ -107,9 +106,12 @@ def case_row_sources() -> list[CaseRowSource]:
     def entry(record, lookups):
         key = (BoardEntry, record.history_type)
         if key not in lookups:
-            lookups[key] = str({"+": _("Placed on the directors' board"),
-                                "-": _("Taken off the directors' board")}.get(
-                record.history_type, _("Place or mark on the directors' board changed")))
+            lookups[key] = str(
+                {
+                    "+": _("Placed on the directors' board"),
+                    "-": _("Taken off the directors' board"),
+                }.get(record.history_type, _("Place or mark on the directors' board changed"))
+            )
         return lookups[key]
 
     def allocation(record, lookups):
@@ -125,8 +127,12 @@ def case_row_sources() -> list[CaseRowSource]:
     return [
         CaseRowSource(Score, ("value", "comment"), score),
         CaseRowSource(BoardEntry, ("rank", "recommendation", "reason"), entry),
-        CaseRowSource(Allocation, ("requested", "recommended", "granted", "override_reason"),
-                      allocation, amounts=("requested", "recommended", "granted")),
+        CaseRowSource(
+            Allocation,
+            ("requested", "recommended", "granted", "override_reason"),
+            allocation,
+            amounts=("requested", "recommended", "granted"),
+        ),
     ]
 
 
@@ -245,7 +251,8 @@ def _changed_sql(historical, columns: tuple[tuple[str, bool], ...], links=()) ->
 def _changed(historical, model_fields, links=()) -> RawSQL:
     columns = tuple((f.column, f.null) for f in model_fields)
     return RawSQL(
-        _changed_sql(historical, columns, tuple(links)), ("+", "-"),
+        _changed_sql(historical, columns, tuple(links)),
+        ("+", "-"),
         output_field=models.BooleanField(),
     )
 
@@ -273,8 +280,9 @@ class AuditLog:
     Behaves as the sequence a ``Paginator`` pages: ``count()``, slices, iteration.
     """
 
-    def __init__(self, cycle, *, department=None, user=None, case=None, date_from=None,
-                 date_to=None):
+    def __init__(
+        self, cycle, *, department=None, user=None, case=None, date_from=None, date_to=None
+    ):
         HistoricalCase = _historical(InvestmentCase)
         case_records = HistoricalCase.objects.filter(cycle_id=cycle.pk)
         if department is not None:
@@ -314,7 +322,7 @@ class AuditLog:
 
     def __getitem__(self, index):
         if isinstance(index, int):
-            return self[index:index + 1][0]
+            return self[index : index + 1][0]
         start, stop = index.start or 0, index.stop
         if stop is None:
             return list(itertools.islice(iter(self), start, None))
@@ -420,10 +428,13 @@ class AuditLog:
             ),
             *(
                 (
-                    self._versions_export(source.model, source.fields,
-                                          self._case_history(source.model)),
-                    self._export_builder(_version_is_news(source.model, source.fields),
-                                         self._case_row_builder(source)),
+                    self._versions_export(
+                        source.model, source.fields, self._case_history(source.model)
+                    ),
+                    self._export_builder(
+                        _version_is_news(source.model, source.fields),
+                        self._case_row_builder(source),
+                    ),
                 )
                 for source in case_row_sources()
             ),
@@ -484,8 +495,10 @@ class AuditLog:
             if record.history_type in ("+", "-"):
                 news.append(record)
             elif record.previous_id is not None and (
-                any(getattr(record, f"before_{f.attname}") != getattr(record, f.attname)
-                    for f in fields)
+                any(
+                    getattr(record, f"before_{f.attname}") != getattr(record, f.attname)
+                    for f in fields
+                )
                 or any(
                     _links_differ(linked[record.previous_id], linked[record.history_id])
                     for linked in snapshots.values()
@@ -624,8 +637,10 @@ class AuditLog:
         fields = shown_case_fields()
         previous_ids = {r.previous_id for r in records if r.previous_id is not None}
         if snapshots is None:
-            previous = {p.history_id: p for p in HistoricalCase.objects.filter(
-                _asked_for("history_id", previous_ids))}
+            previous = {
+                p.history_id: p
+                for p in HistoricalCase.objects.filter(_asked_for("history_id", previous_ids))
+            }
             snapshots = self._snapshots({r.history_id for r in records} | previous_ids)
         else:
             previous = {r.previous_id: _Before(r) for r in records if r.previous_id is not None}
@@ -650,8 +665,12 @@ class AuditLog:
             before = previous.get(record.previous_id)
             if kind == ENTRY_CHANGED and before is not None:
                 entry.changes = field_changes(
-                    fields, before, record, value=_named(lookups),
-                    who=record.history_user, when=record.history_date,
+                    fields,
+                    before,
+                    record,
+                    value=_named(lookups),
+                    who=record.history_user,
+                    when=record.history_date,
                 )
                 entry.changes += _m2m_changes(before, record, snapshots, lookups)
             entries.append(entry)
@@ -699,8 +718,13 @@ class AuditLog:
         for record in records:
             old, new = _before_after(record, "amount")
             change = economy_change(
-                record.kind, record.year, old, new, area=record.styringsomraade,
-                who=record.history_user, when=record.history_date,
+                record.kind,
+                record.year,
+                old,
+                new,
+                area=record.styringsomraade,
+                who=record.history_user,
+                when=record.history_date,
             )
             entries.append(_row_entry(record, case_meta, what, [change]))
         return entries
@@ -714,8 +738,11 @@ class AuditLog:
         for record in records:
             old, new = _before_after(record, "justification")
             change = principle_change(
-                linked_name(principles.get(record.principle_id)), old, new,
-                who=record.history_user, when=record.history_date,
+                linked_name(principles.get(record.principle_id)),
+                old,
+                new,
+                who=record.history_user,
+                when=record.history_date,
             )
             entries.append(_row_entry(record, case_meta, what, [change]))
         return entries
@@ -798,8 +825,12 @@ class AuditLog:
                 continue
             before = _Before(record) if record.history_type == "~" else nothing
             changes[record.history_id] = field_changes(
-                fields, before, record, value=value,
-                who=record.history_user, when=record.history_date,
+                fields,
+                before,
+                record,
+                value=value,
+                who=record.history_user,
+                when=record.history_date,
             )
         return changes
 
@@ -853,13 +884,12 @@ class AuditLog:
     # Transitions ---------------------------------------------------------------------------
 
     def _transitions(self):
-        return (
-            self._in_scope(
-                CaseTransition.objects.all(), case_field="case_id", when="created_at",
-                who="actor_id",
-            )
-            .order_by("-created_at", "-pk")
-        )
+        return self._in_scope(
+            CaseTransition.objects.all(),
+            case_field="case_id",
+            when="created_at",
+            who="actor_id",
+        ).order_by("-created_at", "-pk")
 
     def _transition_entries(self, transitions, case_meta) -> list[AuditEntry]:
         if not transitions:
@@ -896,7 +926,11 @@ def audit_entries(
 ) -> AuditLog:
     """Every transition and change of the cycle's cases, newest first, filtered (lazily)."""
     return AuditLog(
-        cycle, department=department, user=user, case=case, date_from=date_from,
+        cycle,
+        department=department,
+        user=user,
+        case=case,
+        date_from=date_from,
         date_to=date_to,
     )
 

@@ -33,16 +33,23 @@ def edit(obj, user, **changes):
 
 def told(entry):
     return (
-        entry.when, entry.user and entry.user.pk, entry.department and entry.department.pk,
-        entry.case_id, entry.case_title, entry.kind, entry.what, entry.changes_text,
-        entry.comment, entry.order,
+        entry.when,
+        entry.user and entry.user.pk,
+        entry.department and entry.department.pk,
+        entry.case_id,
+        entry.case_title,
+        entry.kind,
+        entry.what,
+        entry.changes_text,
+        entry.comment,
+        entry.order,
     )
 
 
 def both_readings(cycle, **filters):
     """The entries as the pages show them (in SQL) and as the export tells them."""
     log = audit_entries(cycle, **filters)
-    shown = [told(entry) for entry in log[0:log.count()]]
+    shown = [told(entry) for entry in log[0 : log.count()]]
     exported = [told(entry) for entry in audit_entries(cycle, **filters)]
     return shown, exported
 
@@ -66,9 +73,7 @@ def generated(staff, colleague, secretariat):
     edit(case, staff, carried_over_from=BudgetCycle.objects.exclude(pk=cycle.pk).first())
     edit(case, staff, carried_over_from=None)
     # An economy line saved unchanged, changed, deleted and created again as it was.
-    line = edit(
-        CaseEconomyLine(case=case, kind=EconomyKind.OPERATING, year=2040, amount=7), staff
-    )
+    line = edit(CaseEconomyLine(case=case, kind=EconomyKind.OPERATING, year=2040, amount=7), staff)
     edit(line, staff)
     edit(line, colleague, amount=9)
     line._history_user = staff
@@ -86,9 +91,7 @@ def test_the_export_tells_what_the_pages_show_for_the_whole_cycle(generated):
     assert exported == shown
 
 
-def test_the_export_tells_what_the_pages_show_under_every_filter(
-    generated, staff, colleague
-):
+def test_the_export_tells_what_the_pages_show_under_every_filter(generated, staff, colleague):
     cycle, case = generated
     bif = case.department
     today = timezone.localdate()

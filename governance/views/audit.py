@@ -208,7 +208,7 @@ def _page(entries, raw_number, *, counted: bool):
     # the log itself is not asked for its length here, that would count it.
     if not counted and not isinstance(entries, list) and number <= MAX_UNCOUNTED_PAGE:
         start = (number - 1) * PAGE_SIZE
-        rows = entries[start:start + PAGE_SIZE + 1]
+        rows = entries[start : start + PAGE_SIZE + 1]
         if rows or number == 1:
             return LogPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
     return Paginator(entries, PAGE_SIZE).get_page(raw_number)
@@ -271,8 +271,14 @@ def _csv_response(cycle, entries):
     """
     year = cycle.budget_year if cycle else "none"
     header = [
-        _("Time"), _("User"), _("Department"), _("Case number"), _("Case"), _("Event"),
-        _("What changed"), _("Comment"),
+        _("Time"),
+        _("User"),
+        _("Department"),
+        _("Case number"),
+        _("Case"),
+        _("Event"),
+        _("What changed"),
+        _("Comment"),
     ]
     rows = (
         (
