@@ -11,8 +11,10 @@ The cost of a page does not grow with the cycle's history: each source is
 filtered (cases in scope, user, date range), told apart from saves that changed
 nothing shown (compared with the record before it, in SQL) and ordered newest
 first by the database; a page reads at most ``stop`` rows of each source,
-merges them on time and slices. The total is one COUNT per source. The export
-reads every source in chunks, merged, so that it can be streamed.
+merges them on time, slices, and tells only the rows on the page. The total is one
+COUNT per source. The export reads every version of the cases in scope once, with
+the version before it from a window, applies the same rules in Python and streams
+the sources merged (``AuditLog._sources``).
 """
 
 import datetime
