@@ -100,15 +100,14 @@ def test_a_page_that_answers_with_an_error_stops_the_run(staff, client):
 # Two tiny volumes: the second has twice the cases, systems and contracts of the first.
 SMALL = {"cases_per_scale": 80, "systems_per_scale": 30, "contracts_per_scale": 40}
 LARGER = {"cases_per_scale": 160, "systems_per_scale": 60, "contracts_per_scale": 80}
-# What grows with the data, known and reported, not hidden: the audit CSV is streamed
-# in chunks of 500 entries (by design). The long-history case page ran 29 and 30
+# What grows with the data, known and reported, not hidden: the long-history case page ran 29 and 30
 # queries at the two tiny volumes on PostgreSQL in the whole suite (not when this file
 # runs alone): one more query on the larger volume, not yet traced. Its count is
 # asserted constant at two sizes in tests/test_portfolio_case_detail.py. The collected
 # plan PDF reads the cases' money once for all cases (tests/test_notes_* assert it at two
 # sizes) but ran 29 and 30 queries on PostgreSQL for the two tiny volumes' 3-case
 # versions, which hold different cases: one more read for what one of them holds.
-GROWS = {"audit log CSV", "case page, N versions", "collected plan PDF, N cases (export task)"}
+GROWS = {"case page, N versions", "collected plan PDF, N cases (export task)"}
 VOLUME_PAGES = {
     "financing overview", "development plan (current)", "plan version 1",
     "plan version 2 with its diff", "IT system register", "contract register",

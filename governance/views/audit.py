@@ -33,7 +33,26 @@ class FilterDateField(DanishDateField):
     bound_field_class = BoundField
 
 
-class UserChoiceField(forms.ModelChoiceField):
+class ListedChoiceIterator(forms.models.ModelChoiceIterator):
+    """The choices read as a plain list, once per form.
+
+    Django reads a select's choices through ``QuerySet.iterator()``, which on PostgreSQL
+    opens a server-side cursor (declare, fetch, close) every time the field is drawn; the
+    filter's lists are short, and read once they are kept for the form's other uses.
+    """
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class ListedChoiceField(forms.ModelChoiceField):
+    iterator = ListedChoiceIterator
+
+
+class UserChoiceField(ListedChoiceField):
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.username
 
@@ -41,14 +60,14 @@ class UserChoiceField(forms.ModelChoiceField):
 class AuditFilterForm(forms.Form):
     """Parses the audit log's filters; all are optional."""
 
-    cycle = forms.ModelChoiceField(
+    cycle = ListedChoiceField(
         label=gettext_lazy("Budget cycle"),
         queryset=BudgetCycle.objects.order_by("-budget_year"),
         to_field_name="budget_year",
         required=False,
         empty_label=None,
     )
-    department = forms.ModelChoiceField(
+    department = ListedChoiceField(
         label=gettext_lazy("Department"),
         queryset=Department.objects.order_by("name"),
         required=False,
@@ -189,7 +208,7 @@ def _page(entries, raw_number, *, counted: bool):
     # the log itself is not asked for its length here, that would count it.
     if not counted and not isinstance(entries, list) and number <= MAX_UNCOUNTED_PAGE:
         start = (number - 1) * PAGE_SIZE
-        rows = entries[start:start + PAGE_SIZE + 1]
+        rows = entries[start : start + PAGE_SIZE + 1]
         if rows or number == 1:
             return LogPage(rows[:PAGE_SIZE], number, has_next=len(rows) > PAGE_SIZE)
     return Paginator(entries, PAGE_SIZE).get_page(raw_number)
@@ -252,8 +271,14 @@ def _csv_response(cycle, entries):
     """
     year = cycle.budget_year if cycle else "none"
     header = [
-        _("Time"), _("User"), _("Department"), _("Case number"), _("Case"), _("Event"),
-        _("What changed"), _("Comment"),
+        _("Time"),
+        _("User"),
+        _("Department"),
+        _("Case number"),
+        _("Case"),
+        _("Event"),
+        _("What changed"),
+        _("Comment"),
     ]
     rows = (
         (
