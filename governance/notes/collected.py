@@ -26,6 +26,7 @@ CASES_PER_PART = 10
 # The cover and contents are laid out again while their length disagrees with the
 # page numbers printed in them (a longer number can push a title onto a new line).
 FRONT_ATTEMPTS = 4
+CONTENTS_LINES_PER_PAGE = 35
 
 
 def collected_pdf(context: dict, *, variant: str) -> bytes:
@@ -58,7 +59,8 @@ def collected_pdf(context: dict, *, variant: str) -> bytes:
         summary_pages = summary.pages
         pdf.settle()
 
-        front_length = 2  # the cover and one page of contents, to begin with
+        # A first guess: the cover and pages of about 35 lines of contents.
+        front_length = 1 + -(-(len(sections) + 1) // CONTENTS_LINES_PER_PAGE)
         for _attempt in range(FRONT_ATTEMPTS):
             before_cases = front_length + len(summary_pages)
             numbered = [
