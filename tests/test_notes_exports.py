@@ -414,3 +414,16 @@ def test_the_collected_note_links_its_contents_to_the_sections_and_has_one_frame
     assert {f"case-{case.pk}" for case in plan_cases} <= targets
     titles = {str(item.title) for item in reader.outline if not isinstance(item, list)}
     assert {f"{note_code(case)}. {case.title}" for case in plan_cases} <= titles
+
+
+def test_a_plan_without_cases_gets_a_note_of_cover_contents_and_summary(db, cycle):
+    """No case is past the qualification yet: the note still has its cover, its contents
+    (the summary only) and the empty summary, numbered "Side X af Y"."""
+    from governance.notes.plan import plan_for_cycle
+    from governance.notes.render import plan_note_pdf
+
+    reader = PdfReader(io.BytesIO(plan_note_pdf(plan_for_cycle(cycle))))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) == 3
+    assert "Indhold" in texts[1] and "Oversigt over planens sager" in texts[2]
+    assert "Side 3 af 3" in texts[2]
