@@ -256,6 +256,10 @@ def _analyze():
 
 def _measure_all(portfolio, repeat, pages=True):
     from bench import measure
+    from kkdigital.lib import collector
+
+    # As a web worker does once it has loaded the application (kkdigital/wsgi.py).
+    collector.tune()
 
     results = measure.measure_pages(portfolio, repeat) if pages else []
     results.append(measure.measure_case_save(portfolio, repeat))

@@ -14,3 +14,8 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'kkdigital.settings')
 
 application = get_asgi_application()
+
+# Loaded: the garbage collector's settings for a web worker (kkdigital/lib/collector.py).
+from kkdigital.lib import collector  # noqa: E402
+
+collector.tune()

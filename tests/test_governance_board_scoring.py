@@ -4,9 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from governance.board.models import Criterion, Score
-from governance.board.selectors import board_state, queue_for
+from governance.board.selectors import board_state, disagreements, queue_for, weighted_mean
 from governance.board.services import criteria_for, criterion_set, scores_save
 from kkdigital.lib.errors import ServiceError
 
@@ -167,3 +169,45 @@ def test_the_scores_are_in_history_with_the_director(director, cases):
     score_all(director, cases[0], 4)
     score = Score.objects.filter(case=cases[0]).first()
     assert score.history.first().history_user == director
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    weights=st.lists(st.integers(1, 5), min_size=6, max_size=6),
+    table=st.lists(
+        st.lists(st.lists(st.integers(1, 5), min_size=6, max_size=6), max_size=3),
+        min_size=2,
+        max_size=2,
+    ),
+)
+def test_the_boards_sums_from_the_database_equal_the_mean_and_flags_over_the_scores(
+    director, secretariat, cycle, cases, weights, table
+):
+    """The board sums the scores in SQL (``score_summaries``, ``disagreement_pairs``);
+    ``weighted_mean`` and ``disagreements`` over the scores one by one are the
+    independent computation, and the sealing holds either way."""
+    Score.objects.all().delete()
+    criteria = criteria_for(cycle)
+    for criterion, weight in zip(criteria, weights, strict=True):
+        Criterion.objects.filter(pk=criterion.pk).update(weight=weight)
+    directors = [director, director_named("henrik"), director_named("lise", "Lise", "Berg")]
+    for case, per_director in zip(cases, table, strict=False):
+        for who, values in zip(directors, per_director, strict=False):
+            score_all(who, case, 1, overrides=dict(enumerate(values, start=1)))
+    criteria = criteria_for(cycle)
+    by_weight = {c.pk: c.weight for c in criteria}
+    for viewer in (secretariat, director):
+        rows = {row.case.pk: row for row in board_state(viewer, cycle).rows}
+        for case in cases:
+            scores = list(Score.objects.filter(case=case))
+            row = rows[case.pk]
+            visible = viewer == secretariat or any(s.director_id == viewer.pk for s in scores)
+            assert row.sealed is not visible
+            if visible:
+                assert row.mean == weighted_mean(scores, by_weight)
+                assert row.disagreement == disagreements(scores, criteria)
+                assert row.scorer_count == len({s.director_id for s in scores})
+            else:
+                assert (row.mean, row.disagreement, row.scorer_count) == (None, [], 0)

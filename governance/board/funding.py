@@ -55,8 +55,9 @@ def board_fund_case(*, actor, case_pk: int, clear: bool = False) -> dict:
         else:
             plan = what_fits(row, state.lines)
         for channel_id, amounts in plan.items():
-            money.recommend(actor=actor, case=entry.case, channel=channels[channel_id],
-                            amounts=amounts)
+            money.recommend(
+                actor=actor, case=entry.case, channel=channels[channel_id], amounts=amounts
+            )
     return plan
 
 
@@ -79,7 +80,8 @@ def board_fund_above_line(*, actor, cycle) -> int:
             if not any(v for amounts in plan.values() for v in amounts.values()):
                 continue
             for channel_id, amounts in plan.items():
-                money.recommend(actor=actor, case=row.case, channel=channels[channel_id],
-                                amounts=amounts)
+                money.recommend(
+                    actor=actor, case=row.case, channel=channels[channel_id], amounts=amounts
+                )
             funded += 1
     return funded

@@ -26,6 +26,7 @@ def present(rows) -> None:
     scopes = {k: str(v) for k, v in CaseScope.choices}
     types = {k: str(v) for k, v in CaseType.choices}
     states = {k: str(v).lower() for k, v in CaseState.choices}
+    scorers = {}  # "3 directors", translated once per number
     for row in rows:
         case = row.case
         pk = str(case.pk)
@@ -41,9 +42,10 @@ def present(rows) -> None:
         )
         row.qualified = case.state == CaseState.QUALIFIED
         row.state_label = states.get(case.state, "")
-        row.scorers = ngettext("%(n)s director", "%(n)s directors", len(row.directors)) % {
-            "n": len(row.directors)
-        }
+        n = row.scorer_count
+        if n not in scorers:
+            scorers[n] = ngettext("%(n)s director", "%(n)s directors", n) % {"n": n}
+        row.scorers = scorers[n]
         row.disagreement_names = ", ".join(c.name for c in row.disagreement)
         if row.published:
             row.published_label = _("Published in round %(n)s") % {

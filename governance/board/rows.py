@@ -11,8 +11,7 @@ _board.html`` places the result; the markup's structure is described there.
 
 from html import escape
 
-from django.template.defaultfilters import floatformat
-from django.utils.formats import localize
+from django.utils.formats import get_format, localize
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -24,7 +23,9 @@ from kkdigital.lib.money import format_thousands
 
 def render_body(state, context) -> SafeString:
     """The rows of the ranking and the cut lines between them."""
-    t = context["t"]
+    # Every label escaped once for the page, not once a row.
+    t = {key: esc(label) for key, label in context["t"].items()}
+    decimal_separator = get_format("DECIMAL_SEPARATOR")
     show_lines = not context["filters"].active
     parts = []
     if show_lines and state.lines_before_first:
@@ -35,6 +36,7 @@ def render_body(state, context) -> SafeString:
         "version": state.board.version,
         "q": esc(context["querystring"]),
         "count": state.all_count,
+        "decimal_separator": decimal_separator,
     }
     for row in state.rows:
         parts.append(_row(row, t, move))
@@ -47,6 +49,11 @@ def esc(value) -> str:
     """Escape a text for HTML (as Django's ``escape``, without its lazy-string wrapper:
     nothing passed here is already HTML)."""
     return escape(str(value))
+
+
+def mean_text(mean, decimal_separator) -> str:
+    """A weighted mean (already to one decimal) as ``floatformat:1`` writes it."""
+    return f"{mean:.1f}".replace(".", decimal_separator)
 
 
 def _sr(text) -> str:
@@ -68,8 +75,7 @@ def _row(row, t, move) -> str:
     ]
     if not published:
         out.append(
-            '<span class="kk-drag-handle" hidden aria-hidden="true" '
-            f'title="{esc(t["drag"])}">⠿</span>'
+            f'<span class="kk-drag-handle" hidden aria-hidden="true" title="{t["drag"]}">⠿</span>'
         )
     out.append(f'<span class="kk-rank-number">{entry.rank}</span></td><td class="kk-case">')
     code = f'<span class="kk-code">{esc(case.note_code)}</span> ' if case.note_code else ""
@@ -80,12 +86,14 @@ def _row(row, t, move) -> str:
             f'<span class="kk-tag">{esc(row.published_label)}: {esc(row.state_label)}</span>'
         )
     out.append('</td><td class="kk-num kk-score">')
-    out.append(_score(row, t, title))
+    out.append(_score(row, t, title, move["decimal_separator"]))
     out.append("</td>")
     for cell in row.year_cells:
         out.append('<td class="kk-num kk-year">')
-        out.append("".join(_amount(item, t) for item in cell["items"])
-                   or '<span class="kk-none" aria-hidden="true">·</span>')
+        out.append(
+            "".join(_amount(item, t) for item in cell["items"])
+            or '<span class="kk-none" aria-hidden="true">·</span>'
+        )
         out.append("</td>")
     out.append(f'<td class="kk-pool">{_pool(row, t, title)}</td>')
     out.append(f'<td class="kk-recommendation">{_recommendation(row, t, title, move)}</td>')
@@ -94,29 +102,29 @@ def _row(row, t, move) -> str:
     return "".join(out)
 
 
-def _score(row, t, title) -> str:
+def _score(row, t, title, decimal_separator) -> str:
     score_link = f'<a class="small-text" href="{esc(row.url_score)}">'
     if row.sealed:
-        html = f'<span class="kk-sealed">{esc(t["sealed"])}</span>'
+        html = f'<span class="kk-sealed">{t["sealed"]}</span>'
         if row.qualified:
-            html += f' {score_link}{esc(t["score_first"])}{_sr(": " + title)}</a>'
+            html += f" {score_link}{t['score_first']}{_sr(': ' + title)}</a>"
         return html
     if row.mean:
         html = (
-            f'<span class="kk-mean">{floatformat(row.mean, 1)}</span> '
+            f'<span class="kk-mean">{mean_text(row.mean, decimal_separator)}</span> '
             f'<span class="small-text kk-scorers">{esc(row.scorers)}</span>'
         )
         if row.disagreement:
             names = esc(row.disagreement_names)
             html += (
                 f' <span class="kk-flag" title="{names}"><span aria-hidden="true">⚑</span> '
-                f'{esc(t["disagree"])}{_sr(": " + names)}</span>'
+                f"{t['disagree']}{_sr(': ' + names)}</span>"
             )
         label = t["scores"] if row.qualified else t["see_scores"]
-        return html + f' {score_link}{esc(label)}{_sr(": " + title)}</a>'
+        return html + f" {score_link}{esc(label)}{_sr(': ' + title)}</a>"
     html = '<span aria-hidden="true">–</span>'
     if row.qualified:
-        html += f' {score_link}{esc(t["score"])}{_sr(": " + title)}</a>'
+        html += f" {score_link}{t['score']}{_sr(': ' + title)}</a>"
     return html
 
 
@@ -125,27 +133,22 @@ def _amount(item, t) -> str:
     recommended = item["recommended"]
     if recommended is not None and recommended != item["requested"]:
         amount = (
-            f'<del>{_sr(esc(t["requested"]) + " ")}{requested}</del> '
-            f"{format_thousands(recommended)}"
+            f"<del>{_sr(t['requested'] + ' ')}{requested}</del> {format_thousands(recommended)}"
         )
     else:
         amount = requested
     mark = ""
     if item["status"] == BELOW:
-        mark = (
-            f' <span class="kk-mark" title="{esc(t["below"])}">✗'
-            f'{_sr(" " + esc(t["below_lower"]))}</span>'
-        )
+        mark = f' <span class="kk-mark" title="{t["below"]}">✗{_sr(" " + t["below_lower"])}</span>'
     elif item["status"] == PARTIAL:
         straddles = _("straddles the cut line, %(fits)s fits") % {
             "fits": format_thousands(item["fits"])
         }
         mark = (
-            f' <span class="kk-mark" title="{esc(t["straddles"])}">½'
-            f'{_sr(" " + esc(straddles))}</span>'
+            f' <span class="kk-mark" title="{t["straddles"]}">½{_sr(" " + esc(straddles))}</span>'
         )
     return (
-        f'<span class="kk-amount kk-amount--{esc(item["status"] or "none")}">'
+        f'<span class="kk-amount kk-amount--{item["status"] or "none"}">'
         f'<span class="kk-channel">{esc(item["short"])}</span> {amount}{mark}</span> '
     )
 
@@ -153,14 +156,11 @@ def _amount(item, t) -> str:
 def _pool(row, t, title) -> str:
     pool = row.pool
     if not (pool and pool.applies):
-        return f'<span aria-hidden="true">–</span>{_sr(esc(t["not_applicable"]))}'
+        return f'<span aria-hidden="true">–</span>{_sr(t["not_applicable"])}'
     if pool.passed:
-        html = f'<span class="kk-ok"><span aria-hidden="true">✓</span> {esc(t["met"])}</span>'
+        html = f'<span class="kk-ok"><span aria-hidden="true">✓</span> {t["met"]}</span>'
     else:
-        html = (
-            '<span class="kk-not-ok"><span aria-hidden="true">✗</span> '
-            f'{esc(t["not_met"])}</span>'
-        )
+        html = f'<span class="kk-not-ok"><span aria-hidden="true">✗</span> {t["not_met"]}</span>'
     if pool.payback_years is not None:
         n = pool.payback_years
         payback = ngettext("payback %(n)s year", "payback %(n)s years", n) % {"n": localize(n)}
@@ -168,7 +168,7 @@ def _pool(row, t, title) -> str:
     if pool.reasons:
         reasons = "".join(f"<li>{esc(reason)}</li>" for reason in pool.reasons)
         html += (
-            f'<details class="kk-why"><summary class="small-text">{esc(t["why"])}'
+            f'<details class="kk-why"><summary class="small-text">{t["why"]}'
             f'{_sr(": " + title)}</summary><ul class="small-text">{reasons}</ul></details>'
         )
     return html
@@ -179,17 +179,17 @@ def _recommendation(row, t, title, move) -> str:
     if row.effective == "recommended":
         html = (
             '<span class="kk-rec kk-rec--yes"><span aria-hidden="true">●</span> '
-            f'{esc(t["recommended"])}</span>'
+            f"{t['recommended']}</span>"
         )
     elif row.effective == "not_recommended":
         html = (
             '<span class="kk-rec kk-rec--no"><span aria-hidden="true">○</span> '
-            f'{esc(t["not_recommended"])}</span>'
+            f"{t['not_recommended']}</span>"
         )
     if row.entry.recommendation:
-        note = f'{esc(t["by_circle"])} {esc(Truncator(row.entry.reason).chars(80))}'
+        note = f"{t['by_circle']} {esc(Truncator(row.entry.reason).chars(80))}"
     elif not row.published:
-        note = esc(t["follows"])
+        note = t["follows"]
     else:
         note = ""
     html += f'<span class="small-text d-block">{note}</span>'
@@ -204,12 +204,12 @@ def _recommendation(row, t, title, move) -> str:
             html += (
                 f'<form method="post" action="{esc(row.url_fund)}" class="kk-inline-form">'
                 f'{move["csrf"]}<button type="submit" class="button button-tertiary '
-                f'kk-small-button">{esc(t["fund_part"])}{_sr(": " + title)}</button></form>'
+                f'kk-small-button">{t["fund_part"]}{_sr(": " + title)}</button></form>'
             )
     if not row.published:
         html += (
-            f'<a class="small-text" href="{esc(row.url_recommend)}">{esc(t["change"])}'
-            f'{_sr(": " + esc(t["recommendation_of"]) + " " + title)}</a>'
+            f'<a class="small-text" href="{esc(row.url_recommend)}">{t["change"]}'
+            f"{_sr(': ' + t['recommendation_of'] + ' ' + title)}</a>"
         )
     return html
 
@@ -225,17 +225,17 @@ def _move(row, t, title, move) -> str:
         f'<input type="hidden" name="case" value="{pk}">'
         f'<input type="hidden" name="version" value="{move["version"]}">'
         f'<input type="hidden" name="q" value="{move["q"]}">'
-        f'<label class="sr-only" for="position-{pk}">{esc(t["new_position"])} {title}</label>'
+        f'<label class="sr-only" for="position-{pk}">{t["new_position"]} {title}</label>'
         f'<input class="form-input kk-position" id="position-{pk}" name="position" type="number" '
-        f'min="1" max="{move["count"]}" inputmode="numeric" placeholder="{esc(t["no"])}">'
+        f'min="1" max="{move["count"]}" inputmode="numeric" placeholder="{t["no"]}">'
         f'<button type="submit" name="step" value="to" class="button button-tertiary kk-move-to">'
-        f'{esc(t["move"])}{_sr(": " + title)}</button>'
+        f"{t['move']}{_sr(': ' + title)}</button>"
         f'<button type="submit" name="step" value="up" class="button button-secondary '
         f'kk-move-button"{up_disabled}><span aria-hidden="true">↑</span>'
-        f'{_sr(esc(t["move_up"]) + " " + title)}</button>'
+        f"{_sr(t['move_up'] + ' ' + title)}</button>"
         f'<button type="submit" name="step" value="down" class="button button-secondary '
         f'kk-move-button"{down_disabled}><span aria-hidden="true">↓</span>'
-        f'{_sr(esc(t["move_down"]) + " " + title)}</button></form>'
+        f"{_sr(t['move_down'] + ' ' + title)}</button></form>"
     )
 
 
@@ -252,6 +252,6 @@ def _cutline(state, labels) -> str:
     return (
         f'<tr class="kk-cutline"><td colspan="{len(state.years) + 6}">'
         f'<span class="kk-cutline-mark" aria-hidden="true">✂</span> '
-        f'<strong>{esc(_("Cut line"))}:</strong> {where}. '
-        f'{esc(_("The money runs out here: the cases below do not fit."))}</td></tr>\n'
+        f"<strong>{esc(_('Cut line'))}:</strong> {where}. "
+        f"{esc(_('The money runs out here: the cases below do not fit.'))}</td></tr>\n"
     )

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -72,7 +73,9 @@ class Row:
     case: InvestmentCase
     sealed: bool  # the user has not scored the case yet: the others' scores are hidden
     own_scored: bool
+    # Each director's scores: read for the board's export only (``with_scores``).
     directors: list[DirectorScores] = field(default_factory=list)
+    scorer_count: int = 0  # how many directors scored the case (0 while sealed)
     mean: Decimal | None = None
     disagreement: list[Criterion] = field(default_factory=list)
     allocations: list = field(default_factory=list)
@@ -115,7 +118,8 @@ def light_scores(cycle) -> dict[int, list[LightScore]]:
         )
     )
     directors = {
-        u.pk: u for u in User.objects.filter(pk__in={r[1] for r in rows}).order_by(
+        u.pk: u
+        for u in User.objects.filter(pk__in={r[1] for r in rows}).order_by(
             "first_name", "last_name", "pk"
         )
     }
@@ -129,9 +133,59 @@ def light_scores(cycle) -> dict[int, list[LightScore]]:
 def weighted_mean(scores, weights: dict[int, int]) -> Decimal | None:
     total = sum(weights.get(s.criterion_id, 1) * s.value for s in scores)
     weight = sum(weights.get(s.criterion_id, 1) for s in scores)
+    return mean_of(total, weight)
+
+
+def mean_of(total: int, weight: int) -> Decimal | None:
+    """The weighted mean from its two sums (Σ weight × value, Σ weight), to one decimal."""
     if not weight:
         return None
     return (Decimal(total) / Decimal(weight)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+class ScoreSummary(NamedTuple):
+    """One case's scores summed up by the database: what the board's row shows."""
+
+    total: int  # Σ weight × value
+    weight: int  # Σ weight
+    directors: int  # how many directors scored it
+    own: int  # how many of the scores are the user's
+
+
+def score_summaries(cycle, user) -> dict[int, ScoreSummary]:
+    """Per case id, its scores summed up in SQL (one row a case, not one a score): the
+    board of 400 cases holds thousands of scores. ``weighted_mean`` over the scores and
+    ``mean_of`` over these sums are the same number (a test holds them together)."""
+    rows = (
+        Score.objects.filter(case__cycle=cycle)
+        .values("case_id")
+        .annotate(
+            total=Sum(F("value") * F("criterion__weight")),
+            weight=Sum("criterion__weight"),
+            directors=Count("director_id", distinct=True),
+            own=Count("id", filter=Q(director_id=user.pk)),
+        )
+        .order_by()
+        .values_list("case_id", "total", "weight", "directors", "own")
+    )
+    return {row[0]: ScoreSummary(*row[1:]) for row in rows}
+
+
+def disagreement_pairs(cycle) -> dict[int, set[int]]:
+    """Per case id, the criteria on which its directors' scores are 2 or more apart
+    (``disagreements`` over one case's scores, for the whole cycle in one query)."""
+    rows = (
+        Score.objects.filter(case__cycle=cycle)
+        .values("case_id", "criterion_id")
+        .annotate(n=Count("id"), spread=Max("value") - Min("value"))
+        .filter(n__gt=1, spread__gte=DISAGREEMENT_SPREAD)
+        .order_by()
+        .values_list("case_id", "criterion_id")
+    )
+    pairs = defaultdict(set)
+    for case_id, criterion_id in rows:
+        pairs[case_id].add(criterion_id)
+    return pairs
 
 
 def disagreements(scores, criteria) -> list[Criterion]:
@@ -184,7 +238,14 @@ class BoardState:
 _CASE_FIELDS = tuple(
     f"case__{name}"
     for name in (
-        "id", "title", "note_code", "department", "cycle", "scope", "case_type", "state",
+        "id",
+        "title",
+        "note_code",
+        "department",
+        "cycle",
+        "scope",
+        "case_type",
+        "state",
     )
 )
 
@@ -222,8 +283,10 @@ def _entries(cycle):
     return entries
 
 
-def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
-    """The whole board of ``cycle`` as ``user`` may see it."""
+def board_state(user, cycle, filters: Filters | None = None, *, with_scores=False) -> BoardState:
+    """The whole board of ``cycle`` as ``user`` may see it. The page reads each case's
+    scores summed up (mean, how many scored, disagreement); ``with_scores`` also gives
+    every row its directors' scores one by one (the export)."""
     from governance.board.services import board_for, criteria_for
 
     filters = filters or Filters()
@@ -231,7 +294,9 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     criteria = criteria_for(cycle)
     weights = {c.pk: c.weight for c in criteria}
     entries = _entries(cycle)
-    scores = light_scores(cycle)
+    summaries = score_summaries(cycle, user)
+    flagged = disagreement_pairs(cycle)
+    scores = light_scores(cycle) if with_scores else {}
 
     all_channels = {c.pk: c for c in money.channels()}
     allocations = (
@@ -253,66 +318,81 @@ def board_state(user, cycle, filters: Filters | None = None) -> BoardState:
     rules = money.pool_rules(cycle) if allocations else None
     # The pool's verdict reads the economy lines' kind, year and amount, as tuples, of
     # the cases that ask the pool only.
+    pool_channels = {pk for pk, c in all_channels.items() if getattr(c, "kind", "") == "pool"}
     pool_case_ids = {
-        e.case_id
-        for e in entries
-        if any(getattr(a.channel, "kind", "") == "pool" for a in allocations.get(e.case_id, ()))
+        case_id
+        for case_id, case_allocations in allocations.items()
+        if any(a.channel_id in pool_channels for a in case_allocations)
     }
     pool_lines = defaultdict(list)
     if pool_case_ids:
-        for case_id, *line in CaseEconomyLine.objects.filter(
-            case_id__in=pool_case_ids
-        ).values_list("case_id", "kind", "year", "amount"):
+        for case_id, *line in CaseEconomyLine.objects.filter(case_id__in=pool_case_ids).values_list(
+            "case_id", "kind", "year", "amount"
+        ):
             pool_lines[case_id].append(EconomyLine(*line))
+    # Where each case is below (or straddles) a line, for the reason publishing gives.
+    short_of = defaultdict(list)
+    straddling = defaultdict(list)
+    for line in lines.values():
+        for case_id, status in line.status.items():
+            if status in (BELOW, PARTIAL):
+                short_of[case_id].append(line)
+        if line.straddling_case_id is not None and (
+            line.status.get(line.straddling_case_id) == PARTIAL
+        ):
+            straddling[line.straddling_case_id].append(line)
 
     rows = []
+    no_summary = ScoreSummary(0, 0, 0, 0)
     for entry in entries:
         case = entry.case
-        case_scores = scores.get(case.pk, [])
-        own_scored = any(s.director_id == user.pk for s in case_scores)
+        case_id = entry.case_id
+        summary = summaries.get(case_id, no_summary)
+        own_scored = summary.own > 0
         visible = sees_scores_of(user, own_scored)
         row = Row(entry=entry, case=case, sealed=not visible, own_scored=own_scored)
         if visible:
-            by_director = defaultdict(list)
-            for s in case_scores:
-                by_director[s.director_id].append(s)
-            row.directors = [
-                DirectorScores(
-                    director=group[0].director,
-                    by_criterion={s.criterion_id: s for s in group},
-                    weights=weights,
-                )
-                for group in by_director.values()
-            ]
-            row.mean = weighted_mean(case_scores, weights)
-            row.disagreement = disagreements(case_scores, criteria)
-        else:
-            # Only their own scores; the mean and the flag would give the others' away.
-            mine = [s for s in case_scores if s.director_id == user.pk]
-            if mine:
-                row.directors = [DirectorScores(user, {s.criterion_id: s for s in mine})]
-        row.allocations = allocations.get(case.pk, [])
+            # The mean and the flag would give the others' scores away while sealed.
+            row.scorer_count = summary.directors
+            row.mean = mean_of(summary.total, summary.weight)
+            if case_id in flagged:
+                row.disagreement = [c for c in criteria if c.pk in flagged[case_id]]
+            if with_scores:
+                by_director = defaultdict(list)
+                for s in scores.get(case_id, ()):
+                    by_director[s.director_id].append(s)
+                row.directors = [
+                    DirectorScores(
+                        director=group[0].director,
+                        by_criterion={s.criterion_id: s for s in group},
+                        weights=weights,
+                    )
+                    for group in by_director.values()
+                ]
+        row.allocations = allocations.get(case_id, [])
+        requested_by_year, recommended_by_year = row.requested_by_year, row.recommended_by_year
         for a in row.allocations:
             key = (a.channel_id, a.year)
-            row.requested_by_year[key] = row.requested_by_year.get(key, 0) + (a.requested or 0)
+            requested_by_year[key] = requested_by_year.get(key, 0) + (a.requested or 0)
             if a.recommended is not None:
-                row.recommended_by_year[key] = row.recommended_by_year.get(key, 0) + a.recommended
-        row.line_status = case_status(lines, case.pk)
+                recommended_by_year[key] = recommended_by_year.get(key, 0) + a.recommended
+        row.line_status = case_status(lines, case_id)
         row.partial = [
             (channels.get(line.key[0]), line.key[1], line.straddling_fits)
-            for line in lines.values()
-            if line.straddling_case_id == case.pk and line.status.get(case.pk) == PARTIAL
+            for line in straddling.get(case_id, ())
         ]
         # Partial funding still to give: the part that fits is not yet recommended.
         row.partial_open = any(
-            row.recommended_by_year.get((channel.pk if channel else None, year)) != fits
+            recommended_by_year.get((channel.pk if channel else None, year)) != fits
             for channel, year, fits in row.partial
         )
-        if case.pk in pool_case_ids:
+        if case_id in pool_case_ids:
             row.pool = money.pool_result(
-                case, rules, allocations=row.allocations, lines=pool_lines[case.pk]
+                case, rules, allocations=row.allocations, lines=pool_lines[case_id]
             )
-        row.effective, row.effective_reason = effective_recommendation(entry, row, lines, channels)
+        row.effective, row.effective_reason = effective_recommendation(
+            entry, row, short_of.get(case_id, ()), channels
+        )
         rows.append(row)
 
     # Each channel-year's line is drawn below the last case that fits in full.
@@ -413,23 +493,21 @@ def _summary(years, lines, totals, channels, ranks):
     return result
 
 
-def effective_recommendation(entry, row, lines, channels) -> tuple[str, str]:
+def effective_recommendation(entry, row, short_of, channels) -> tuple[str, str]:
     """What publishing will make of the case, and the reason the department reads:
-    the circle's explicit mark if any, else the cut line."""
+    the circle's explicit mark if any, else the cut line (``short_of``: the lines the
+    case is below or straddles)."""
     if entry.recommendation:
         return entry.recommendation, entry.reason
     if row.line_status == BELOW or (row.line_status == PARTIAL and not row.recommended_by_year):
-        below = [
-            f"{channels.get(line.key[0]) or ''} {line.key[1]}"
-            for line in lines.values()
-            if line.status.get(entry.case_id) in (BELOW, PARTIAL)
-        ]
+        below = [f"{channels.get(line.key[0]) or ''} {line.key[1]}" for line in short_of]
         text = _(
             "Below the cut line: the capacity of %(where)s does not reach the case at rank "
             "%(rank)s."
         )
         return BoardRecommendation.NOT_RECOMMENDED, text % {
-            "where": ", ".join(sorted(below)), "rank": entry.rank
+            "where": ", ".join(sorted(below)),
+            "rank": entry.rank,
         }
     if row.line_status in (FITS, PARTIAL, None):
         return BoardRecommendation.RECOMMENDED, _(

@@ -22,10 +22,16 @@ urlpatterns = [
         views_case.recommend_page,
         name="board-recommend",
     ),
-    path("prioritering/sager/<int:pk>/finansiering/", views_case.fund_case_view,
-         name="board-fund-case"),
-    path("prioritering/<int:cycle_pk>/finansiering/", views_case.fund_above_line_view,
-         name="board-fund-above-line"),
+    path(
+        "prioritering/sager/<int:pk>/finansiering/",
+        views_case.fund_case_view,
+        name="board-fund-case",
+    ),
+    path(
+        "prioritering/<int:cycle_pk>/finansiering/",
+        views_case.fund_above_line_view,
+        name="board-fund-above-line",
+    ),
     # The old single assessment's address leads to the scoring of the case.
     path(
         "prioritering/sager/<int:pk>/vurdering/",

@@ -79,17 +79,33 @@ def _querystring(cycle, params) -> str:
 def labels() -> dict[str, str]:
     """The words every row repeats, translated once per page."""
     return {
-        "drag": _("Drag to move"), "sealed": _("Sealed"), "score_first": _("Score first"),
-        "disagree": _("Disagree"), "scores": _("Scores"), "see_scores": _("See scores"),
-        "score": _("Score"), "requested": _("requested"), "below": _("Below the cut line"),
-        "below_lower": _("below the cut line"), "straddles": _("Straddles the cut line"),
-        "met": _("Met"), "not_met": _("Not met"), "why": _("Why"),
-        "not_applicable": _("not applicable"), "recommended": _("Recommended"),
-        "not_recommended": _("Not recommended"), "by_circle": _("by the circle:"),
-        "follows": _("follows the cut line"), "fund_part": _("Fund the part that fits"),
-        "change": _("Change"), "recommendation_of": _("recommendation of"),
-        "new_position": _("New position for"), "no": _("No."), "move": _("Move"),
-        "move_up": _("Move up:"), "move_down": _("Move down:"),
+        "drag": _("Drag to move"),
+        "sealed": _("Sealed"),
+        "score_first": _("Score first"),
+        "disagree": _("Disagree"),
+        "scores": _("Scores"),
+        "see_scores": _("See scores"),
+        "score": _("Score"),
+        "requested": _("requested"),
+        "below": _("Below the cut line"),
+        "below_lower": _("below the cut line"),
+        "straddles": _("Straddles the cut line"),
+        "met": _("Met"),
+        "not_met": _("Not met"),
+        "why": _("Why"),
+        "not_applicable": _("not applicable"),
+        "recommended": _("Recommended"),
+        "not_recommended": _("Not recommended"),
+        "by_circle": _("by the circle:"),
+        "follows": _("follows the cut line"),
+        "fund_part": _("Fund the part that fits"),
+        "change": _("Change"),
+        "recommendation_of": _("recommendation of"),
+        "new_position": _("New position for"),
+        "no": _("No."),
+        "move": _("Move"),
+        "move_up": _("Move up:"),
+        "move_down": _("Move down:"),
     }
 
 
@@ -200,7 +216,7 @@ def board_export(request):
     scores only of the cases the director has scored."""
     _require_board(request.user)
     cycle = chosen_cycle(request.GET)
-    state = board_state(request.user, cycle)
+    state = board_state(request.user, cycle, with_scores=True)
     header = [
         _("Rank"),
         _("Code"),

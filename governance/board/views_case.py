@@ -289,9 +289,9 @@ def fund_case_view(request, pk: int):
     except ServiceError as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, _("The recommended amounts of “%(title)s” are saved.") % {
-            "title": case.title
-        })
+        messages.success(
+            request, _("The recommended amounts of “%(title)s” are saved.") % {"title": case.title}
+        )
     return redirect(_board_url(case.cycle, case))
 
 
@@ -307,9 +307,13 @@ def fund_above_line_view(request, cycle_pk: int):
     except ServiceError as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, ngettext(
-            "%(n)s case got the recommended amounts the cut line gives it.",
-            "%(n)s cases got the recommended amounts the cut line gives them.",
-            funded,
-        ) % {"n": funded})
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s case got the recommended amounts the cut line gives it.",
+                "%(n)s cases got the recommended amounts the cut line gives them.",
+                funded,
+            )
+            % {"n": funded},
+        )
     return redirect(_board_url(cycle))
