@@ -190,7 +190,11 @@ def quiet_collector():
     collector, left alone, walks all of them again and again while they are made:
     about a third of the collected note's time. Inside this block it runs only when
     :func:`settle` asks (after each part); what lived before (Django, the app) is frozen
-    so that it is never walked. Everything is as before afterwards.
+    so that it is never walked. Afterwards the collector is on again and nothing is
+    frozen: the document's pages must be collectable once the PDF is written, and
+    ``gc.unfreeze`` cannot tell them from what a web worker froze at start
+    (``kkdigital.lib.collector.tune``). Only the export worker lays out long documents,
+    and it does not freeze anything of its own.
     """
     enabled = gc.isenabled()
     gc.disable()
