@@ -241,15 +241,17 @@ def measure_plan_pdf(portfolio: Portfolio, *, cases: int = PLAN_PDF_CASES,
             raise MeasurementError(f"plan PDF: the export ended {job.state}: {job.error}")
         size = job.file.size
     name = f"collected plan PDF, {version.cases.count()} cases (export task)"
-    other = (measured["seconds"] - measured["html_seconds"] - measured["layout_seconds"])
+    other = (measured["seconds"] - measured["html_seconds"] - measured["layout_seconds"]
+             - measured["write_seconds"])
     note = (f"{name}: {other:.1f} s reading the cases and building their sections (and "
             f"saving), {measured['html_seconds']:.1f} s writing the HTML, "
-            f"{measured['layout_seconds']:.1f} s laying it out (WeasyPrint); "
+            f"{measured['layout_seconds']:.1f} s laying it out and "
+            f"{measured['write_seconds']:.1f} s writing the PDF (WeasyPrint); "
             f"{size // 1024} kB")
     if in_worker:
         name += f"; worker peak memory {measured['peak_mb']:.0f} MB"
-        note += (f"; the worker process's peak memory {measured['peak_mb']:.0f} MB, of which "
-                 f"{measured['setup_mb']:.0f} MB after Django's setup, before the task")
+        note += (f"; the worker process's own peak memory {measured['peak_mb']:.0f} MB, of "
+                 f"which {measured['setup_mb']:.0f} MB after Django's setup, before the task")
     return Result(name, secretariat.username, [measured["seconds"]], measured["queries"], size,
                   note=note)
 

@@ -360,14 +360,20 @@ def test_one_case_note_reads_the_same_queries_with_and_without_pool_money_and_a_
     assert counts[0] == counts[1], counts
 
 
-def test_the_contents_page_numbers_point_at_the_case_sections(db, cycle, plan_cases):
+@pytest.mark.parametrize("cases_per_part", [10, 1])
+def test_the_contents_page_numbers_point_at_the_case_sections(
+    db, cycle, plan_cases, monkeypatch, cases_per_part
+):
     """Each case's page number in the table of contents is the page its section starts
-    on, and every page says "Side X af Y" with the right X and Y."""
+    on, and every page says "Side X af Y" with the right X and Y: also when the note is
+    laid out in several parts (here one case each)."""
     import re
 
+    from governance.notes import collected
     from governance.notes.plan import plan_for_cycle
     from governance.notes.render import plan_note_pdf
 
+    monkeypatch.setattr(collected, "CASES_PER_PART", cases_per_part)
     reader = PdfReader(io.BytesIO(plan_note_pdf(plan_for_cycle(cycle))))
     texts = [page.extract_text() for page in reader.pages]
     for number, text in enumerate(texts, start=1):
@@ -381,3 +387,43 @@ def test_the_contents_page_numbers_point_at_the_case_sections(db, cycle, plan_ca
         # The section's first line ("Budgetnotat BI-2", set in capitals by the CSS).
         assert f"BUDGETNOTAT {note_code(case)}" in texts[page - 1].upper()
         assert heading in texts[page - 1]
+
+
+def test_the_collected_note_links_its_contents_to_the_sections_and_has_one_frame_per_page(
+    db, cycle, plan_cases, monkeypatch
+):
+    """Laid out in parts, the note is still one tagged PDF: the contents link to the
+    pages the sections start on, the bookmarks name every case, the running header is on
+    every page after the cover and the cover has neither header nor page number."""
+    from governance.notes import collected
+    from governance.notes.plan import plan_for_cycle
+    from governance.notes.render import plan_note_pdf
+
+    monkeypatch.setattr(collected, "CASES_PER_PART", 2)
+    reader = PdfReader(io.BytesIO(plan_note_pdf(plan_for_cycle(cycle))))
+    texts = [page.extract_text() for page in reader.pages]
+    assert "/StructTreeRoot" in reader.trailer["/Root"]
+    assert "Side" not in texts[0] and "Økonomiforvaltningen · " not in texts[0]
+    assert all("Københavns Kommune · Økonomiforvaltningen" in text for text in texts[1:])
+    destinations = reader.named_destinations
+    for case in plan_cases:
+        page = reader.get_destination_page_number(destinations[f"case-{case.pk}"])
+        assert f"BUDGETNOTAT {note_code(case)}" in texts[page].upper()
+    links = [annotation.get_object() for annotation in reader.pages[1].get("/Annots", [])]
+    targets = {str(link.get("/Dest") or link["/A"]["/D"]) for link in links}
+    assert {f"case-{case.pk}" for case in plan_cases} <= targets
+    titles = {str(item.title) for item in reader.outline if not isinstance(item, list)}
+    assert {f"{note_code(case)}. {case.title}" for case in plan_cases} <= titles
+
+
+def test_a_plan_without_cases_gets_a_note_of_cover_contents_and_summary(db, cycle):
+    """No case is past the qualification yet: the note still has its cover, its contents
+    (the summary only) and the empty summary, numbered "Side X af Y"."""
+    from governance.notes.plan import plan_for_cycle
+    from governance.notes.render import plan_note_pdf
+
+    reader = PdfReader(io.BytesIO(plan_note_pdf(plan_for_cycle(cycle))))
+    texts = [page.extract_text() for page in reader.pages]
+    assert len(texts) == 3
+    assert "Indhold" in texts[1] and "Oversigt over planens sager" in texts[2]
+    assert "Side 3 af 3" in texts[2]

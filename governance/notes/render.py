@@ -6,6 +6,7 @@ from kkdigital.lib.pdf import render_pdf
 from portfolio.models import InvestmentCase
 
 from . import money
+from .collected import collected_pdf
 from .context import case_note_context, note_code, note_queryset
 from .plan import PlanSelection
 
@@ -66,4 +67,4 @@ def plan_note_pdf(plan: PlanSelection, *, variant: str = "archive", progress=Non
         context = plan_note_context(plan, progress=progress)
         if before_layout:
             before_layout()
-        return render_pdf("notes/pdf/plan_note.html", context, variant=variant)
+        return collected_pdf(context, variant=variant)

@@ -15,10 +15,16 @@ PDF with print CSS. Nothing in a PDF is fetched from outside the app:
 The PDF is tagged for screen readers: PDF/UA-1 by default, or the archival
 PDF/A-3a variant, which WeasyPrint tags as well (one variant per document is
 what WeasyPrint supports; PDF/A-3a is tagged PDF/A, the closest it has to both).
+
+A long document (the collected note of a plan) is laid out in parts with
+:func:`layout_html` and written once with :func:`write_pdf`, inside
+:func:`quiet_collector`; see ``governance.notes.collected``.
 """
 
+import gc
 import logging
 import os
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -122,22 +128,110 @@ def make_fetcher():
     return StaticOnlyFetcher()
 
 
+def font_configuration():
+    """One font configuration to share between the parts of one document: the fonts
+    are looked up once, and the parts' pages can be written into one PDF."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+def _options(variant: str) -> dict:
+    return {
+        "pdf_variant": VARIANTS[variant],
+        "pdf_tags": True,
+        # No custom metadata: nothing from the page's <meta> beyond title and language.
+        "custom_metadata": False,
+    }
+
+
+def layout_html(html: str, *, variant: str = "ua", fetcher=None, font_config=None):
+    """The laid-out pages (a WeasyPrint ``Document``) of an HTML string made by our own
+    templates; :func:`write_pdf` makes the PDF of them."""
+    weasyprint, _fetcher_cls, _response = _weasy()
+    document = weasyprint.HTML(
+        string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=fetcher or make_fetcher(),
+        media_type="print",
+    )
+    return document.render(font_config=font_config, **_options(variant))
+
+
+def layout_template(template_name: str, context: dict, **options):
+    """:func:`layout_html` of ``template_name`` rendered with ``context``."""
+    return layout_html(render_to_string(template_name, context), **options)
+
+
+def write_pdf(document, pages=None, *, variant: str = "ua") -> bytes:
+    """PDF bytes of ``pages`` (laid out by :func:`layout_html`, possibly from several
+    documents sharing one font configuration; all of ``document``'s by default), with
+    ``document``'s title and language."""
+    _patch_page_references()
+    if pages is not None:
+        document = document.copy(pages)
+    return document.write_pdf(**_options(variant))
+
+
 def render_html(html: str, *, variant: str = "ua", title: str = "", fetcher=None) -> bytes:
     """PDF bytes of an HTML string made by our own templates."""
-    weasyprint, _fetcher_cls, _response = _weasy()
-    fetcher = fetcher or make_fetcher()
-    document = weasyprint.HTML(
-        string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=fetcher, media_type="print"
-    )
-    return document.write_pdf(
-        pdf_variant=VARIANTS[variant],
-        pdf_tags=True,
-        # No custom metadata: nothing from the page's <meta> beyond title and language.
-        custom_metadata=False,
-    )
+    return write_pdf(layout_html(html, variant=variant, fetcher=fetcher), variant=variant)
 
 
 def render_pdf(template_name: str, context: dict, *, variant: str = "ua", fetcher=None) -> bytes:
     """Render ``template_name`` with ``context`` and return the PDF's bytes."""
     html = render_to_string(template_name, context)
     return render_html(html, variant=variant, fetcher=fetcher)
+
+
+@contextmanager
+def quiet_collector():
+    """Python's cyclic garbage collector kept out of a long layout.
+
+    WeasyPrint builds millions of small objects (styles, boxes, PDF objects), and the
+    collector, left alone, walks all of them again and again while they are made:
+    about a third of the collected note's time. Inside this block it runs only when
+    :func:`settle` asks (after each part); what lived before (Django, the app) is frozen
+    so that it is never walked. Afterwards the collector is on again and nothing is
+    frozen: the document's pages must be collectable once the PDF is written, and
+    ``gc.unfreeze`` cannot tell them from what a web worker froze at start
+    (``kkdigital.lib.collector.tune``). Only the export worker lays out long documents,
+    and it does not freeze anything of its own.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        if enabled:
+            gc.enable()
+
+
+def settle() -> None:
+    """Inside :func:`quiet_collector`, after a part is laid out: free its garbage (the
+    HTML tree, the styles and boxes it no longer needs) and freeze what is left (its
+    pages), so that later collections do not walk it again."""
+    gc.collect()
+    gc.freeze()
+
+
+def _patch_page_references() -> None:
+    """pydyf 0.13's ``PDF.page_references`` builds the list of every page's reference
+    each time it is read, and WeasyPrint's tagging reads it for every tagged element:
+    quadratic in the pages (about a second for a 200-page note). The same tuple,
+    built again only when a page has been added since."""
+    import pydyf
+
+    if getattr(pydyf.PDF, "_kk_cached_page_references", False):
+        return
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_kk_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), tuple(f"{n} 0 R".encode("ascii") for n in kids[::3]))
+            pdf.__dict__["_kk_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    pydyf.PDF._kk_cached_page_references = True
