@@ -344,12 +344,14 @@ def board_state(user, cycle, filters: Filters | None = None, *, with_scores=Fals
 
     rows = []
     no_summary = ScoreSummary(0, 0, 0, 0)
+    sees_all = sees_scores_of(user, False)
+    texts = reason_texts()
     for entry in entries:
         case = entry.case
         case_id = entry.case_id
         summary = summaries.get(case_id, no_summary)
         own_scored = summary.own > 0
-        visible = sees_scores_of(user, own_scored)
+        visible = sees_all or own_scored  # sees_scores_of, the user's part asked once
         row = Row(entry=entry, case=case, sealed=not visible, own_scored=own_scored)
         if visible:
             # The mean and the flag would give the others' scores away while sealed.
@@ -391,7 +393,7 @@ def board_state(user, cycle, filters: Filters | None = None, *, with_scores=Fals
                 case, rules, allocations=row.allocations, lines=pool_lines[case_id]
             )
         row.effective, row.effective_reason = effective_recommendation(
-            entry, row, short_of.get(case_id, ()), channels
+            entry, row, short_of.get(case_id, ()), channels, texts
         )
         rows.append(row)
 
@@ -493,26 +495,32 @@ def _summary(years, lines, totals, channels, ranks):
     return result
 
 
-def effective_recommendation(entry, row, short_of, channels) -> tuple[str, str]:
-    """What publishing will make of the case, and the reason the department reads:
-    the circle's explicit mark if any, else the cut line (``short_of``: the lines the
-    case is below or straddles)."""
-    if entry.recommendation:
-        return entry.recommendation, entry.reason
-    if row.line_status == BELOW or (row.line_status == PARTIAL and not row.recommended_by_year):
-        below = [f"{channels.get(line.key[0]) or ''} {line.key[1]}" for line in short_of]
-        text = _(
+def reason_texts() -> dict[str, str]:
+    """The reasons ``effective_recommendation`` gives, translated once for a whole board."""
+    return {
+        "below": _(
             "Below the cut line: the capacity of %(where)s does not reach the case at rank "
             "%(rank)s."
-        )
-        return BoardRecommendation.NOT_RECOMMENDED, text % {
+        ),
+        "recommended": _("Recommended by the IT directors' circle at rank %(rank)s."),
+    }
+
+
+def effective_recommendation(entry, row, short_of, channels, texts=None) -> tuple[str, str]:
+    """What publishing will make of the case, and the reason the department reads:
+    the circle's explicit mark if any, else the cut line (``short_of``: the lines the
+    case is below or straddles; ``texts``: ``reason_texts()``)."""
+    if entry.recommendation:
+        return entry.recommendation, entry.reason
+    texts = texts or reason_texts()
+    if row.line_status == BELOW or (row.line_status == PARTIAL and not row.recommended_by_year):
+        below = [f"{channels.get(line.key[0]) or ''} {line.key[1]}" for line in short_of]
+        return BoardRecommendation.NOT_RECOMMENDED, texts["below"] % {
             "where": ", ".join(sorted(below)),
             "rank": entry.rank,
         }
     if row.line_status in (FITS, PARTIAL, None):
-        return BoardRecommendation.RECOMMENDED, _(
-            "Recommended by the IT directors' circle at rank %(rank)s."
-        ) % {"rank": entry.rank}
+        return BoardRecommendation.RECOMMENDED, texts["recommended"] % {"rank": entry.rank}
     return "", ""
 
 
