@@ -18,17 +18,11 @@ from governance.models import BudgetCycle
 from portfolio.models import CaseEconomyLine, CaseState, EconomyKind, InvestmentCase
 from strategy.models import Theme
 
+from .test_governance_audit_log import edit
+
 pytestmark = pytest.mark.django_db
 
 SMALL = {"cases_per_scale": 80, "systems_per_scale": 30, "contracts_per_scale": 40}
-
-
-def edit(obj, user, **changes):
-    obj._history_user = user
-    for name, value in changes.items():
-        setattr(obj, name, value)
-    obj.save()
-    return obj
 
 
 def told(entry):

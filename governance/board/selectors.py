@@ -344,14 +344,13 @@ def board_state(user, cycle, filters: Filters | None = None, *, with_scores=Fals
 
     rows = []
     no_summary = ScoreSummary(0, 0, 0, 0)
-    sees_all = sees_scores_of(user, False)
     texts = reason_texts()
     for entry in entries:
         case = entry.case
         case_id = entry.case_id
         summary = summaries.get(case_id, no_summary)
         own_scored = summary.own > 0
-        visible = sees_all or own_scored  # sees_scores_of, the user's part asked once
+        visible = sees_scores_of(user, own_scored)
         row = Row(entry=entry, case=case, sealed=not visible, own_scored=own_scored)
         if visible:
             # The mean and the flag would give the others' scores away while sealed.
