@@ -81,7 +81,7 @@ def board_fund_above_line(*, actor, cycle) -> int:
                 continue
             for channel_id, amounts in plan.items():
                 money.recommend(
-                    actor=actor, case=row.case, channel=channels[channel_id], amounts=amounts
+                    actor=actor, case=row.case.pk, channel=channels[channel_id], amounts=amounts
                 )
             funded += 1
     return funded
