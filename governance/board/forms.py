@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from governance.board.models import BoardRecommendation
+from portfolio.choices import PlainSelect
 from portfolio.models import CaseScope
 
 SCORE_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
@@ -105,16 +106,22 @@ class PublishForm(forms.Form):
 class FilterForm(forms.Form):
     """The board's filters; every field is optional."""
 
+    # PlainSelect: the same <select> as Django's, written without a template per option.
     channel = forms.TypedChoiceField(
-        label=_("Channel"), required=False, coerce=int, empty_value=None
+        label=_("Channel"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     department = forms.TypedChoiceField(
-        label=_("Department"), required=False, coerce=int, empty_value=None
+        label=_("Department"), required=False, coerce=int, empty_value=None, widget=PlainSelect
     )
     scope = forms.ChoiceField(
-        label=_("Scope"), required=False, choices=[("", _("All")), *CaseScope.choices]
+        label=_("Scope"),
+        required=False,
+        choices=[("", _("All")), *CaseScope.choices],
+        widget=PlainSelect,
     )
-    theme = forms.TypedChoiceField(label=_("Theme"), required=False, coerce=int, empty_value=None)
+    theme = forms.TypedChoiceField(
+        label=_("Theme"), required=False, coerce=int, empty_value=None, widget=PlainSelect
+    )
 
     def __init__(self, *args, channels, departments, themes, **kwargs):
         super().__init__(*args, **kwargs)

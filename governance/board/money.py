@@ -45,21 +45,23 @@ class BoardAllocation:
     channel: object
 
 
-def board_allocations(case_ids, channels_by_pk: dict) -> dict[int, list[BoardAllocation]]:
-    """The cases' allocations by case id, in one query, in the order of
-    ``financing.selectors.allocations_queryset`` (channel kind, year)."""
+def board_allocations(cycle, case_ids, channels_by_pk: dict) -> dict[int, list[BoardAllocation]]:
+    """The allocations of the cases on ``cycle``'s board (``case_ids``) by case id, in
+    one query, in the order of ``financing.selectors.allocations_queryset`` (channel
+    kind, year). The cases are found by a join on the board, not by a list of 400 ids
+    in the SQL, and sorted here by the channels already read."""
     if not money_available():
         return {}
     from financing.models import Allocation
 
     result: dict[int, list[BoardAllocation]] = {pk: [] for pk in case_ids}
-    rows = (
-        Allocation.objects.filter(case_id__in=case_ids)
-        .order_by("channel__kind", "year", "pk")
-        .values_list("case_id", "channel_id", "year", "requested", "recommended", "granted")
+    rows = Allocation.objects.filter(case__board_entry__cycle=cycle).values_list(
+        "case_id", "channel_id", "year", "requested", "recommended", "granted", "pk"
     )
-    for row in rows:
-        result[row[0]].append(BoardAllocation(*row, channel=channels_by_pk.get(row[1])))
+    kinds = {pk: channel.kind for pk, channel in channels_by_pk.items()}
+    for row in sorted(rows, key=lambda r: (kinds[r[1]], r[2], r[6])):
+        if row[0] in result:
+            result[row[0]].append(BoardAllocation(*row[:6], channel=channels_by_pk[row[1]]))
     return result
 
 

@@ -345,9 +345,8 @@ def board_state(user, cycle, filters: Filters | None = None, *, with_scores=Fals
     scores = light_scores(cycle) if with_scores else {}
 
     all_channels = {c.pk: c for c in money.channels()}
-    allocations = (
-        money.board_allocations([e.case_id for e in entries], all_channels) if entries else {}
-    )
+    case_ids = [e.case_id for e in entries]
+    allocations = money.board_allocations(cycle, case_ids, all_channels) if entries else {}
     totals = money.channel_year_totals(cycle)
     # Cases marked not recommended, or that no longer hold money, count nothing.
     excluded = {
@@ -372,8 +371,12 @@ def board_state(user, cycle, filters: Filters | None = None, *, with_scores=Fals
     }
     pool_lines = defaultdict(list)
     if pool_case_ids:
-        for case_id, *line in CaseEconomyLine.objects.filter(case_id__in=pool_case_ids).values_list(
-            "case_id", "kind", "year", "amount"
+        # Each case's lines in the model's order, without its join to the case for
+        # the cases' own order (which the grouping here does not need).
+        for case_id, *line in (
+            CaseEconomyLine.objects.filter(case_id__in=pool_case_ids)
+            .order_by("kind", F("year").asc(nulls_last=True))
+            .values_list("case_id", "kind", "year", "amount")
         ):
             pool_lines[case_id].append(EconomyLine(*line))
     # Where each case is below (or straddles) a line, for the reason publishing gives.
@@ -491,27 +494,28 @@ def short_name(channel) -> str:
 
 
 def _year_cells(row, years, lines, channels, shorts):
-    cells = []
-    for year in years:
-        items = []
-        for (channel_id, y), requested in sorted(row.requested_by_year.items()):
-            if y != year:
-                continue
-            line = lines.get((channel_id, year))
-            items.append(
-                {
-                    "channel": channels.get(channel_id),
-                    "short": shorts[channel_id],
-                    "requested": requested,
-                    "recommended": row.recommended_by_year.get((channel_id, year)),
-                    "status": line.status.get(row.case.pk) if line else None,
-                    "fits": line.straddling_fits
-                    if line and line.straddling_case_id == row.case.pk
-                    else None,
-                }
-            )
-        cells.append({"year": year, "items": items})
-    return cells
+    """The row's amounts per year of the board, each with its place at the cut line."""
+    by_year = {year: [] for year in years}
+    case_id = row.case.pk
+    recommended = row.recommended_by_year
+    for key, requested in sorted(row.requested_by_year.items()):
+        items = by_year.get(key[1])
+        if items is None:
+            continue
+        line = lines.get(key)
+        items.append(
+            {
+                "channel": channels.get(key[0]),
+                "short": shorts[key[0]],
+                "requested": requested,
+                "recommended": recommended.get(key),
+                "status": line.status.get(case_id) if line else None,
+                "fits": line.straddling_fits
+                if line and line.straddling_case_id == case_id
+                else None,
+            }
+        )
+    return [{"year": year, "items": items} for year, items in by_year.items()]
 
 
 def _summary(years, lines, totals, channels, ranks):
