@@ -55,8 +55,10 @@ def board_allocations(cycle, case_ids, channels_by_pk: dict) -> dict[int, list[B
     from financing.models import Allocation
 
     result: dict[int, list[BoardAllocation]] = {pk: [] for pk in case_ids}
-    rows = Allocation.objects.filter(case__board_entry__cycle=cycle).values_list(
-        "case_id", "channel_id", "year", "requested", "recommended", "granted", "pk"
+    rows = (
+        Allocation.objects.filter(case__board_entry__cycle=cycle)
+        .order_by()  # sorted below: the model's order would join the cases for theirs
+        .values_list("case_id", "channel_id", "year", "requested", "recommended", "granted", "pk")
     )
     kinds = {pk: channel.kind for pk, channel in channels_by_pk.items()}
     for row in sorted(rows, key=lambda r: (kinds[r[1]], r[2], r[6])):
