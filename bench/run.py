@@ -100,19 +100,21 @@ def format_table(headers: list[str], rows: list[list], align: str) -> str:
 
 
 HEADERS = ["page / service", "as", "median ms", "p95 ms", "queries", "kB", "db floor ms",
-           "× admin", "× floor"]
-ALIGN = "llrrrrrrr"
+           "db round trip ms", "× admin", "× floor", "× round trip"]
+ALIGN = "llrrrrrrrrr"
 
 
 def result_rows(results) -> list[list]:
     """One row per measurement; the ratios compare the median with the reference (the
-    admin changelist of cases in the same run) and with the page's own database floor."""
+    admin changelist of cases in the same run) and with the page's own database floor, as
+    the server measures it and through the driver (``bench.measure.database_floor``)."""
     from bench.measure import ADMIN_CHANGELIST
 
     admin = next((r for r in results if r.name == ADMIN_CHANGELIST), None)
     rows = []
     for r in results:
         floor = r.floor_ms
+        round_trip = r.round_trip_ms
         rows.append([
             r.name,
             r.who,
@@ -121,8 +123,10 @@ def result_rows(results) -> list[list]:
             r.queries,
             f"{r.size / 1024:.0f}" if r.size else "–",
             "–" if floor is None else f"{floor:.1f}",
+            "–" if round_trip is None else f"{round_trip:.1f}",
             f"{r.median_ms / admin.median_ms:.2f}" if admin and admin.median_ms else "–",
             f"{r.median_ms / floor:.1f}" if floor else "–",
+            f"{r.median_ms / round_trip:.1f}" if round_trip else "–",
         ])
     return rows
 
