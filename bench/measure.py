@@ -182,11 +182,14 @@ def database_floor(sqls: list[str]) -> tuple[float, float]:
             continue
         times = []
         for _run in range(3):
-            with raw.cursor() as cursor:
+            cursor = raw.cursor()  # sqlite3's cursor is no context manager
+            try:
                 start = time.perf_counter()
                 cursor.execute(sql)
                 cursor.fetchall()
                 times.append(time.perf_counter() - start)
+            finally:
+                cursor.close()
         round_trip += min(times)
         if connection.vendor == "postgresql":
             with raw.cursor() as cursor:
