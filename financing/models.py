@@ -149,7 +149,8 @@ class Allocation(models.Model):
     class Meta:
         verbose_name = _("allocation")
         verbose_name_plural = _("allocations")
-        ordering = ["case", "channel", "year"]
+        # "case_id", not "case": "case" means the case's own order, a join to every case.
+        ordering = ["case_id", "channel", "year"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "channel", "year"],

@@ -103,7 +103,8 @@ class Score(models.Model):
     class Meta:
         verbose_name = _("score")
         verbose_name_plural = _("scores")
-        ordering = ["case", "director", "criterion__position"]
+        # "case_id", not "case": "case" means the case's own order, a join to every case.
+        ordering = ["case_id", "director", "criterion__position"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "director", "criterion"],

@@ -147,7 +147,8 @@ class CaseBaseline(models.Model):
     class Meta:
         verbose_name = _("follow-up baseline")
         verbose_name_plural = _("follow-up baselines")
-        ordering = ["case", "created_at", "pk"]
+        # "case_id", not "case": "case" means the case's own order, a join to every case.
+        ordering = ["case_id", "created_at", "pk"]
 
     def __str__(self):
         return f"{self.case}: {self.get_source_display()}"
