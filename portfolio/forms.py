@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from kkdigital.lib.money import AmountError, format_number, parse_amount
 from strategy.models import Potential, Principle, Theme
 
-from .choices import ListedChoiceIterator
+from .choices import ListedChoiceIterator, PlainTextarea, PlainTextInput
 from .economy import PERMANENT, ROWS, cell_name, row_key, row_label
 from .models import (
     ECONOMY_LINE_CEILING,
@@ -104,12 +104,12 @@ class CaseForm(forms.ModelForm):
             "themes": forms.CheckboxSelectMultiple,
             "potentials": forms.CheckboxSelectMultiple,
             "scope": forms.RadioSelect,
-            "summary": forms.Textarea(attrs={"rows": 4}),
-            "background": forms.Textarea(attrs={"rows": 8}),
-            "solution": forms.Textarea(attrs={"rows": 8}),
-            "risk_text": forms.Textarea(attrs={"rows": 5}),
-            "dependencies": forms.Textarea(attrs={"rows": 5}),
-            "green_text": forms.Textarea(attrs={"rows": 4}),
+            "summary": PlainTextarea(attrs={"rows": 4}),
+            "background": PlainTextarea(attrs={"rows": 8}),
+            "solution": PlainTextarea(attrs={"rows": 8}),
+            "risk_text": PlainTextarea(attrs={"rows": 5}),
+            "dependencies": PlainTextarea(attrs={"rows": 5}),
+            "green_text": PlainTextarea(attrs={"rows": 4}),
         }
         help_texts = {
             "summary": _("A few lines that say what the case is about."),
@@ -150,7 +150,7 @@ class CaseForm(forms.ModelForm):
             self.fields[self.principle_field_name(principle)] = forms.CharField(
                 label=_("How does the case meet “%(name)s”?") % {"name": principle.name},
                 required=False,
-                widget=forms.Textarea(attrs={"rows": 3}),
+                widget=PlainTextarea(attrs={"rows": 3}),
                 initial=existing.get(principle.pk, ""),
             )
 
@@ -227,7 +227,7 @@ class EconomyForm(forms.Form):
                     label=self.cell_label(kind, year, area),
                     required=False,
                     initial=initial,
-                    widget=forms.TextInput(
+                    widget=PlainTextInput(
                         attrs={
                             "inputmode": "numeric",
                             "autocomplete": "off",
