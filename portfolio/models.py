@@ -289,9 +289,12 @@ class InvestmentCase(models.Model):
         ordering = ["-updated_at", "-pk"]
         indexes = [
             models.Index(fields=["cycle", "department", "state"]),
-            # The case list's default order (newest first) and its reverse: the first
-            # page is read from the index instead of sorting every case.
+            # The case list's default order (newest first), its reverse and its sort
+            # by title either way: a page is read from the index instead of sorting
+            # every case. (Department, state and investment sort on joined or
+            # computed values, which an index on the case does not hold.)
             models.Index(fields=["-updated_at", "-id"], name="investmentcase_updated"),
+            models.Index(fields=["title", "id"], name="investmentcase_title"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -11,4 +11,8 @@ class Migration(migrations.Migration):
             model_name="investmentcase",
             index=models.Index(fields=["-updated_at", "-id"], name="investmentcase_updated"),
         ),
+        migrations.AddIndex(
+            model_name="investmentcase",
+            index=models.Index(fields=["title", "id"], name="investmentcase_title"),
+        ),
     ]

@@ -5,6 +5,8 @@ Every page reads cases through ``InvestmentCase.objects.visible_to`` (or
 lines and history rows there are.
 """
 
+import html
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
@@ -14,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -120,42 +122,52 @@ LIST_ROW = """
 def _list_rows(cases, departments, cycles) -> list[str]:
     """The rows of the case list as HTML, one string a case.
 
-    What is the same on every row is translated and escaped once per page (the
+    What is the same on many rows is translated and escaped once per page (the
     column names each cell repeats for the stacked table on narrow screens, the
-    state and type labels, the cycle, the date of a day); the case URLs are built
-    from one reversed URL, not reversed per row. Each case's department and cycle
-    are taken from ``departments`` and ``cycles`` (the filter's rows), else read.
+    state and type labels, the departments, the cycle, the date of a day); the case
+    URLs are built from one reversed URL, not reversed per row. Each case's
+    department and cycle are taken from ``departments`` and ``cycles`` (the
+    filter's rows), else read. The text is escaped as ``escape`` escapes it, with
+    the standard library's ``html.escape`` that it calls.
     """
     states = {value: escape(str(label)) for value, label in CaseState.choices}
+    badges = {value: escape(state_badge(value)) for value in CaseState.values}
     types = {value: escape(str(label)) for value, label in CaseType.choices}
     labels = {f"{key or 'type'}_label": escape(str(label)) for key, label in LIST_COLUMNS}
     case_url = _case_url_builder()
-    departments = {department.pk: department for department in departments}
+    department_cells = {d.pk: (html.escape(d.code), html.escape(d.name)) for d in departments}
     cycles = {cycle.pk: cycle for cycle in cycles}
     cycle_names = {}
+    here = get_current_timezone()
     dates = {}
     rows = []
     for case in cases:
         if case.cycle_id not in cycle_names:
             cycle_names[case.cycle_id] = escape(str(cycles.get(case.cycle_id) or case.cycle))
-        day = localtime(case.updated_at).date()
+        if case.department_id not in department_cells:
+            department = case.department
+            department_cells[department.pk] = (
+                html.escape(department.code),
+                html.escape(department.name),
+            )
+        department_code, department_name = department_cells[case.department_id]
+        day = case.updated_at.astimezone(here).date()
         if day not in dates:
             dates[day] = escape(date_format(day, "SHORT_DATE_FORMAT"))
-        department = departments.get(case.department_id) or case.department
-        html = LIST_ROW.format(
-            url=escape(case_url(case.pk)),
-            title=escape(case.title),
+        row = LIST_ROW.format(
+            url=html.escape(case_url(case.pk)),
+            title=html.escape(case.title),
             cycle=cycle_names[case.cycle_id],
-            department_code=escape(department.code),
-            department_name=escape(department.name),
-            case_type=types.get(case.case_type) or escape(case.case_type),
-            badge=escape(state_badge(case.state)),
-            state=states.get(case.state) or escape(case.state),
-            investment=escape(format_thousands(case.total_investment)),
+            department_code=department_code,
+            department_name=department_name,
+            case_type=types.get(case.case_type) or html.escape(case.case_type),
+            badge=badges.get(case.state) or escape(state_badge(case.state)),
+            state=states.get(case.state) or html.escape(case.state),
+            investment=html.escape(format_thousands(case.total_investment)),
             updated=dates[day],
             **labels,
         )
-        rows.append(mark_safe(html))  # noqa: S308 - every value above is escaped
+        rows.append(mark_safe(row))  # noqa: S308 - every value above is escaped
     return rows
 
 
