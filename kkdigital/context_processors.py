@@ -2,18 +2,19 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from governance.models import BudgetCycle
+from governance.models import current_cycle_with_phases
 
 from .navigation import items_for
 
 
 def current_cycle(request):
-    """The current cycle with its phases, read once per request (two queries).
+    """The current cycle with its phases, read once per request (one query, two when
+    no budget negotiations lie ahead).
 
     The home page and the header share it, so neither asks the database again.
     """
     if not hasattr(request, "_kk_current_cycle"):
-        request._kk_current_cycle = BudgetCycle.objects.prefetch_related("phases").current()
+        request._kk_current_cycle = current_cycle_with_phases()
     return request._kk_current_cycle
 
 

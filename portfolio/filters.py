@@ -140,6 +140,11 @@ def with_total_investment(queryset: QuerySet) -> QuerySet:
 
 def filter_cases(queryset: QuerySet, data: dict) -> QuerySet:
     """Narrow ``queryset`` by a filter form's ``cleaned_data`` and order it."""
+    return order_cases(narrow_cases(queryset, data), data)
+
+
+def narrow_cases(queryset: QuerySet, data: dict) -> QuerySet:
+    """Only the cases a filter form's ``cleaned_data`` asks for, in no particular order."""
     if data.get("q"):
         queryset = queryset.filter(Q(title__icontains=data["q"]) | Q(summary__icontains=data["q"]))
     for field in ("department", "cycle", "state", "scope", "case_type"):
@@ -150,6 +155,12 @@ def filter_cases(queryset: QuerySet, data: dict) -> QuerySet:
         queryset = queryset.filter(themes=data["theme"])
     if data.get("principle"):
         queryset = queryset.filter(principle_links__principle=data["principle"])
+    return queryset
+
+
+def order_cases(queryset: QuerySet, data: dict) -> QuerySet:
+    """``queryset`` in the order a filter form's ``cleaned_data`` asks for; sorting by
+    investment needs ``with_total_investment`` first."""
     sort = data.get("sort") or DEFAULT_SORT
     if sort in ("state", "-state"):
         # The order of the process, not the alphabet of the stored values.

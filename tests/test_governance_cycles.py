@@ -9,7 +9,13 @@ from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
-from governance.models import BudgetCycle, Phase, PhaseKind, default_phase_windows
+from governance.models import (
+    BudgetCycle,
+    Phase,
+    PhaseKind,
+    current_cycle_with_phases,
+    default_phase_windows,
+)
 from governance.services.cycles import (
     PHASE_ORDER,
     CycleError,
@@ -418,3 +424,31 @@ def test_saving_unchanged_dates_says_so_and_writes_no_history(client, secretaria
     response = client.post(edit_url(), phase_post(cycle), follow=True)
     assert [str(m) for m in response.context["messages"]] == ["Ingen datoer blev ændret."]
     assert sum(p.history.count() for p in cycle.phases.all()) == history
+
+
+@pytest.mark.parametrize(
+    "today",
+    [
+        datetime.date(2025, 6, 1),  # before Budget 2026's negotiations: 2026
+        datetime.date(2025, 9, 30),  # their last day: still 2026
+        datetime.date(2025, 10, 1),  # after them: 2027
+        datetime.date(2026, 10, 1),  # after the last negotiations: the latest cycle, 2028
+    ],
+)
+def test_the_headers_current_cycle_is_current_with_its_phases_in_one_query(
+    today, db, django_assert_num_queries
+):
+    for year in (2026, 2027):
+        BudgetCycleFactory(budget_year=year)
+    BudgetCycle.objects.create(budget_year=2028)  # no phases yet
+    expected = BudgetCycle.objects.prefetch_related("phases").current(today)
+    upcoming = today <= datetime.date(2026, 9, 30)
+    with django_assert_num_queries(1 if upcoming else 2):
+        cycle = current_cycle_with_phases(today)
+        assert cycle == expected
+        assert list(cycle.phases.all()) == list(expected.phases.all())
+        assert cycle.open_phases(today) == expected.open_phases(today)
+
+
+def test_the_headers_current_cycle_is_none_without_cycles(db):
+    assert current_cycle_with_phases() is None

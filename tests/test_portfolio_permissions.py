@@ -125,3 +125,30 @@ def test_a_new_draft_lists_what_is_missing_for_submission(draft):
     assert "themes" in problems
     assert "economy" in problems
     assert "title" not in problems
+
+
+@pytest.mark.parametrize(
+    "who",
+    ["staff", "it_lead", "outsider", "director", "committee_reader", "secretariat", "inactive"],
+)
+def test_a_departments_readable_cases_are_visible_to_filtered_to_it(
+    who, request, department, other_department, cycle, outsider
+):
+    # The case list reads a department through visible_in_department; it must answer
+    # exactly what visible_to answers for that department, for every role.
+    user = request.getfixturevalue("staff" if who == "inactive" else who)
+    if who == "inactive":
+        user.is_active = False
+        user.save()
+    for owner in (department, other_department):
+        for state in (CaseState.DRAFT, CaseState.SUBMITTED, CaseState.FORWARDED):
+            InvestmentCaseFactory(department=owner, cycle=cycle, state=state)
+    shared = InvestmentCaseFactory(
+        department=other_department, cycle=cycle, state=CaseState.SUBMITTED
+    )
+    shared.participating_departments.add(department)
+    for each in (department, other_department):
+        expected = set(InvestmentCase.objects.visible_to(user).filter(department=each))
+        assert set(InvestmentCase.objects.visible_in_department(user, each)) == expected
+    if who in ("staff", "it_lead"):
+        assert len(InvestmentCase.objects.visible_in_department(user, department)) == 3

@@ -5,15 +5,18 @@ Every page reads cases through ``InvestmentCase.objects.visible_to`` (or
 lines and history rows there are.
 """
 
+import html
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import get_current_timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
@@ -23,7 +26,13 @@ from strategy.models import Principle, Theme
 
 from ..case_page import case_page_context
 from ..economy import EconomyTable, converted_lines
-from ..filters import DEFAULT_SORT, CaseFilterForm, filter_cases, with_total_investment
+from ..filters import (
+    DEFAULT_SORT,
+    CaseFilterForm,
+    narrow_cases,
+    order_cases,
+    with_total_investment,
+)
 from ..models import (
     CaseEconomyLine,
     CasePrinciple,
@@ -59,16 +68,9 @@ LIST_COLUMNS = [
     ("updated", _("Updated")),
 ]
 
-# What a row of the case list shows: the long texts stay in the database.
-LIST_FIELDS = (
-    "title",
-    "case_type",
-    "state",
-    "updated_at",
-    "department__code",
-    "department__name",
-    "cycle__budget_year",
-)
+# What a row of the case list shows: the long texts stay in the database. The
+# department and the cycle come from the filter's rows (``_list_rows``).
+LIST_FIELDS = ("title", "case_type", "state", "updated_at", "department", "cycle")
 
 # Labels of the completeness problems that are not model fields.
 PROBLEM_LABELS = {
@@ -117,43 +119,69 @@ LIST_ROW = """
           </tr>"""  # noqa: E501
 
 
-def _list_rows(cases) -> list[str]:
+def _list_rows(cases, departments, cycles) -> list[str]:
     """The rows of the case list as HTML, one string a case.
 
-    What is the same on every row is translated and escaped once per page (the
+    What is the same on many rows is translated and escaped once per page (the
     column names each cell repeats for the stacked table on narrow screens, the
-    state and type labels, the cycle, the date of a day); the case URLs are built
-    from one reversed URL, not reversed per row.
+    state and type labels, the departments, the cycle, the date of a day); the case
+    URLs are built from one reversed URL, not reversed per row. Each case's
+    department and cycle are taken from ``departments`` and ``cycles`` (the
+    filter's rows), else read. The text is escaped as ``escape`` escapes it, with
+    the standard library's ``html.escape`` that it calls.
     """
     states = {value: escape(str(label)) for value, label in CaseState.choices}
+    badges = {value: escape(state_badge(value)) for value in CaseState.values}
     types = {value: escape(str(label)) for value, label in CaseType.choices}
     labels = {f"{key or 'type'}_label": escape(str(label)) for key, label in LIST_COLUMNS}
     case_url = _case_url_builder()
-    cycles = {}
+    department_cells = {d.pk: (html.escape(d.code), html.escape(d.name)) for d in departments}
+    cycles = {cycle.pk: cycle for cycle in cycles}
+    cycle_names = {}
+    here = get_current_timezone()
     dates = {}
     rows = []
     for case in cases:
-        if case.cycle_id not in cycles:
-            cycles[case.cycle_id] = escape(str(case.cycle))
-        day = localtime(case.updated_at).date()
+        if case.cycle_id not in cycle_names:
+            cycle_names[case.cycle_id] = escape(str(cycles.get(case.cycle_id) or case.cycle))
+        if case.department_id not in department_cells:
+            department = case.department
+            department_cells[department.pk] = (
+                html.escape(department.code),
+                html.escape(department.name),
+            )
+        department_code, department_name = department_cells[case.department_id]
+        day = case.updated_at.astimezone(here).date()
         if day not in dates:
             dates[day] = escape(date_format(day, "SHORT_DATE_FORMAT"))
-        department = case.department
-        html = LIST_ROW.format(
-            url=escape(case_url(case.pk)),
-            title=escape(case.title),
-            cycle=cycles[case.cycle_id],
-            department_code=escape(department.code),
-            department_name=escape(department.name),
-            case_type=types.get(case.case_type) or escape(case.case_type),
-            badge=escape(state_badge(case.state)),
-            state=states.get(case.state) or escape(case.state),
-            investment=escape(format_thousands(case.total_investment)),
+        row = LIST_ROW.format(
+            url=html.escape(case_url(case.pk)),
+            title=html.escape(case.title),
+            cycle=cycle_names[case.cycle_id],
+            department_code=department_code,
+            department_name=department_name,
+            case_type=types.get(case.case_type) or html.escape(case.case_type),
+            badge=badges.get(case.state) or escape(state_badge(case.state)),
+            state=states.get(case.state) or html.escape(case.state),
+            investment=html.escape(format_thousands(case.total_investment)),
             updated=dates[day],
             **labels,
         )
-        rows.append(mark_safe(html))  # noqa: S308 - every value above is escaped
+        rows.append(mark_safe(row))  # noqa: S308 - every value above is escaped
     return rows
+
+
+class _ListPaginator(Paginator):
+    """Pages of the case list, counted on ``counted``: the same cases without the
+    investment sums and the order, whose count Django writes and runs more simply."""
+
+    def __init__(self, object_list, per_page, *, counted):
+        super().__init__(object_list, per_page)
+        self.counted = counted
+
+    @cached_property
+    def count(self):
+        return self.counted.count()
 
 
 def _case_url_builder():
@@ -190,19 +218,27 @@ def case_list(request):
     data = request.GET.copy()
     # The form reads ``data`` when it is validated, after the default department is set.
     form = CaseFilterForm(data)
-    _take_department_from_rows(user, form.fields["department"].rows())
+    # The filter's options, which the page shows anyway, also name each row's
+    # department and cycle: the rows are read without joining them.
+    departments = form.fields["department"].rows()
+    cycles = form.fields["cycle"].rows()
+    _take_department_from_rows(user, departments)
     own_department = user.department if is_department_user(user) else None
     if own_department is not None and "department" not in data:
         data["department"] = own_department.code
     form.is_valid()
     # With an invalid field the others still filter; the error shows next to it.
     criteria = form.cleaned_data
-    cases = with_total_investment(
-        _visible_cases(user).select_related("department", "cycle").only(*LIST_FIELDS)
+    if criteria.get("department"):
+        visible = InvestmentCase.objects.visible_in_department(user, criteria["department"])
+        narrowed = narrow_cases(visible, {**criteria, "department": None})
+    else:
+        narrowed = narrow_cases(_visible_cases(user), criteria)
+    cases = order_cases(with_total_investment(narrowed.only(*LIST_FIELDS)), criteria)
+    page = _ListPaginator(cases, CASES_PER_PAGE, counted=narrowed).get_page(
+        request.GET.get("page")
     )
-    cases = filter_cases(cases, criteria)
-    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    rows = _list_rows(page)
+    rows = _list_rows(page, departments, cycles)
     current_sort = criteria.get("sort") or DEFAULT_SORT
     showing_own = own_department is not None and criteria.get("department") == own_department
     return render(
