@@ -295,6 +295,10 @@ class InvestmentCase(models.Model):
             # computed values, which an index on the case does not hold.)
             models.Index(fields=["-updated_at", "-id"], name="investmentcase_updated"),
             models.Index(fields=["title", "id"], name="investmentcase_title"),
+            # What the money's sums and the board's scores join a case for (its cycle
+            # and state), readable without the wide table (an index-only scan, on
+            # PostgreSQL; SQLite keeps a plain index on id).
+            models.Index(fields=["id"], include=["cycle", "state"], name="investmentcase_money"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -451,7 +455,8 @@ class CaseEconomyLine(models.Model):
     class Meta:
         verbose_name = _("economy line")
         verbose_name_plural = _("economy lines")
-        ordering = ["case", "kind", models.F("year").asc(nulls_last=True)]
+        # "case_id", not "case": "case" means the case's own order, a join to every case.
+        ordering = ["case_id", "kind", models.F("year").asc(nulls_last=True)]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "kind", "year", "styringsomraade"],

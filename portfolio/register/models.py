@@ -305,7 +305,8 @@ class CaseSystem(models.Model):
     class Meta:
         verbose_name = _("system of a case")
         verbose_name_plural = _("systems of cases")
-        ordering = ["case", "role", "system__name"]
+        # "case_id", not "case": "case" means the case's own order, a join to every case.
+        ordering = ["case_id", "role", "system__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "system"],
