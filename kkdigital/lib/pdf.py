@@ -166,6 +166,7 @@ def write_pdf(document, pages=None, *, variant: str = "ua") -> bytes:
     documents sharing one font configuration; all of ``document``'s by default), with
     ``document``'s title and language."""
     _patch_page_references()
+    _patch_compression_level()
     if pages is not None:
         document = document.copy(pages)
     return document.write_pdf(**_options(variant))
@@ -213,6 +214,36 @@ def settle() -> None:
     pages), so that later collections do not walk it again."""
     gc.collect()
     gc.freeze()
+
+
+# zlib's own default: level 9 took four times as long for a PDF 5 % smaller (the
+# 100-case note's streams: 1,7 s against 0,4 s of zlib; 1.444 kB against 1.516 kB).
+COMPRESSION_LEVEL = 6
+
+
+def _patch_compression_level() -> None:
+    """pydyf 0.13 deflates every stream at level 9 (``zlib.compressobj(level=9)``), a
+    quarter of the time spent writing the collected note; its streams are deflated at
+    ``COMPRESSION_LEVEL`` instead. The PDF reads the same: only its size changes."""
+    import zlib
+
+    import pydyf
+
+    if getattr(pydyf.zlib, "_kk_compression_level", None) == COMPRESSION_LEVEL:
+        return
+
+    class Deflate:
+        """pydyf's view of ``zlib``: the module, with its level for compressobj."""
+
+        _kk_compression_level = COMPRESSION_LEVEL
+        compress = staticmethod(zlib.compress)
+        error = zlib.error
+
+        @staticmethod
+        def compressobj(**kwargs):
+            return zlib.compressobj(**{**kwargs, "level": COMPRESSION_LEVEL})
+
+    pydyf.zlib = Deflate
 
 
 def _patch_page_references() -> None:
