@@ -87,7 +87,9 @@ ROOT_URLCONF = "kkdigital.urls"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine, freeing each render's context at once (kkdigital/lib/templates.py).
+        "BACKEND": "kkdigital.lib.templates.DjangoTemplates",
+        "NAME": "django",  # the alias Django's own backend has
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
