@@ -175,6 +175,8 @@ def environment(sizes, repeat, scale=None, seed=None) -> str:
             f"machine:   {os.cpu_count()} cores, {platform.machine()}, {platform.system()}",
             f"database:  {database}",
             f"python:    {platform.python_version()}, Django {django.get_version()}",
+            f"speed:     {python_speed_ms():.0f} ms for a fixed Python loop (best of 5; "
+            "the machine's speed varies from run to run, this says how fast it was)",
             (
                 f"data:      seed_volume --scale {scale} --seed {seed}; "
                 if scale else
@@ -182,6 +184,20 @@ def environment(sizes, repeat, scale=None, seed=None) -> str:
             ) + f"{repeat} timed runs per page",
         ]
     )
+
+
+def python_speed_ms() -> float:
+    """The machine's speed now: the best of five runs of a fixed piece of pure Python
+    (arithmetic, a dictionary, strings), in milliseconds. Compare runs by it."""
+    best = float("inf")
+    for _run in range(5):
+        start = time.perf_counter()
+        table = {}
+        for i in range(300_000):
+            table[i % 1000] = table.get(i % 1000, 0) + i * 3
+            f"{i}-{i % 7}"
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
 
 
 def counts() -> str:
