@@ -201,13 +201,18 @@ def database_floor(sqls: list[str]) -> tuple[float, float]:
     return server, round_trip
 
 
-def measure_page(client: Client, page: Page, repeat: int) -> Result:
+def _getter(client: Client, page: Page) -> Callable[[], bytes]:
     def get():
         response = client.get(page.url)
         if response.status_code != 200:
             raise MeasurementError(f"{page.name}: {page.url} answered {response.status_code}")
         return b"".join(response) if response.streaming else response.content
 
+    return get
+
+
+def _first_look(get: Callable[[], bytes], page: Page) -> Result:
+    """A page's query count, size and floors (after one request to warm it up), no times."""
     get()
     connection.queries_log.clear()
     with CaptureQueriesContext(connection) as queries:
@@ -215,25 +220,35 @@ def measure_page(client: Client, page: Page, repeat: int) -> Result:
     # Read now: the next request empties the connection's query log.
     count = len(queries)
     floor, round_trip = database_floor([query["sql"] for query in queries.captured_queries])
-    times = []
-    for _run in range(repeat):
-        start = time.perf_counter()
-        get()
-        times.append(time.perf_counter() - start)
-    return Result(page.name, page.who, times, count, len(body), floor, round_trip=round_trip)
+    return Result(page.name, page.who, [], count, len(body), floor, round_trip=round_trip)
+
+
+def measure_page(client: Client, page: Page, repeat: int) -> Result:
+    """One page on its own: its first look, then ``repeat`` timed requests."""
+    get = _getter(client, page)
+    result = _first_look(get, page)
+    result.times = [_timed(get) for _run in range(repeat)]
+    return result
 
 
 def measure_pages(portfolio: Portfolio, repeat: int, only: Callable | None = None) -> list[Result]:
+    """Every page, timed in rounds: each round requests every page once, so that a
+    change in the machine's speed during the run (this machine's varies by half)
+    falls on all pages alike and the ratios to the admin changelist stay fair."""
     clients: dict[str, Client] = {}
-    results = []
+    measured = []
     for page in pages(portfolio):
         if only is not None and not only(page):
             continue
         if page.who not in clients:
             clients[page.who] = Client()
             clients[page.who].force_login(portfolio.users[page.who])
-        results.append(measure_page(clients[page.who], page, repeat))
-    return results
+        get = _getter(clients[page.who], page)
+        measured.append((get, _first_look(get, page)))
+    for _round in range(repeat):
+        for get, result in measured:
+            result.times.append(_timed(get))
+    return [result for _get, result in measured]
 
 
 def _timed(call: Callable[[], object]) -> float:
