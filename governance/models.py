@@ -38,20 +38,31 @@ def default_phase_windows(budget_year: int) -> list[tuple[str, datetime.date, da
 
 class BudgetCycleQuerySet(models.QuerySet):
     def current(self, today: datetime.date | None = None):
-        """The cycle the municipality works in today.
+        """The cycle the municipality works in today, with its phases.
 
         That is the earliest cycle whose budget negotiations have not ended yet
         (the intake for next year's budget starts in January), else the latest.
+        One query reads the phases with their cycles (a handful a year) and the rule
+        is applied to them; a second only when no negotiations lie ahead. The
+        cycle's phases come with it, as ``prefetch_related("phases")`` would leave
+        them: ``cycle.phases.all()`` and ``open_phases()`` ask no more (every page's
+        header shows them).
         """
         today = today or timezone.localdate()
-        upcoming = (
-            self.filter(
-                phases__kind=PhaseKind.BUDGET_NEGOTIATIONS, phases__ends_on__gte=today
-            )
-            .order_by("budget_year")
-            .first()
-        )
-        return upcoming or self.order_by("-budget_year").first()
+        phases_of: dict[int, list] = {}
+        upcoming = None
+        for phase in Phase.objects.filter(cycle__in=self).select_related("cycle"):
+            phases_of.setdefault(phase.cycle_id, []).append(phase)
+            if phase.kind == PhaseKind.BUDGET_NEGOTIATIONS and phase.ends_on >= today:
+                if upcoming is None or phase.cycle.budget_year < upcoming.budget_year:
+                    upcoming = phase.cycle
+        cycle = upcoming or self.order_by("-budget_year").first()
+        if cycle is not None:
+            phases = cycle.phases.all()
+            phases._result_cache = phases_of.get(cycle.pk, [])
+            phases._prefetch_done = True
+            cycle._prefetched_objects_cache = {"phases": phases}
+        return cycle
 
 
 class BudgetCycle(models.Model):
@@ -118,35 +129,6 @@ class Phase(models.Model):
     def is_open(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.starts_on <= today <= self.ends_on
-
-
-def current_cycle_with_phases(today: datetime.date | None = None):
-    """``BudgetCycle.objects.prefetch_related("phases").current(today)`` in one query
-    (two when no budget negotiations lie ahead) instead of two (three).
-
-    Every page's header shows the current cycle and its open phases. All phases are
-    read with their cycle (a handful a year) and ``current()``'s rule is applied to
-    them: the earliest cycle whose budget negotiations have not ended, else the
-    latest cycle (``tests/test_governance_cycles.py`` holds the two to one answer).
-    """
-    today = today or timezone.localdate()
-    phases_of: dict[int, list[Phase]] = {}
-    upcoming = None
-    for phase in Phase.objects.select_related("cycle"):
-        phases_of.setdefault(phase.cycle_id, []).append(phase)
-        if phase.kind == PhaseKind.BUDGET_NEGOTIATIONS and phase.ends_on >= today:
-            if upcoming is None or phase.cycle.budget_year < upcoming.budget_year:
-                upcoming = phase.cycle
-    cycle = upcoming or BudgetCycle.objects.order_by("-budget_year").first()
-    if cycle is None:
-        return None
-    # What prefetch_related("phases") leaves on the cycle: cycle.phases.all() and
-    # open_phases() read these rows and ask the database no more.
-    phases = cycle.phases.all()
-    phases._result_cache = phases_of.get(cycle.pk, [])
-    phases._prefetch_done = True
-    cycle._prefetched_objects_cache = {"phases": phases}
-    return cycle
 
 
 class CaseTransition(models.Model):

@@ -2,7 +2,7 @@
 
 from django.utils.functional import SimpleLazyObject
 
-from governance.models import current_cycle_with_phases
+from governance.models import BudgetCycle
 
 from .navigation import items_for
 
@@ -14,7 +14,7 @@ def current_cycle(request):
     The home page and the header share it, so neither asks the database again.
     """
     if not hasattr(request, "_kk_current_cycle"):
-        request._kk_current_cycle = current_cycle_with_phases()
+        request._kk_current_cycle = BudgetCycle.objects.current()
     return request._kk_current_cycle
 
 

@@ -252,10 +252,6 @@ class BoardCase:
     board_departments: list = field(default_factory=list)  # participating, by code
     board_theme_ids: set = field(default_factory=set)
 
-    @property
-    def id(self) -> int:
-        return self.pk
-
     def get_scope_display(self) -> str:
         return str(CaseScope(self.scope).label) if self.scope else ""
 
@@ -276,10 +272,6 @@ class BoardEntryRow:
     published_in_id: int | None
     case: BoardCase = None
     published_in: object = None
-
-    @property
-    def id(self) -> int:
-        return self.pk
 
     def get_recommendation_display(self) -> str:
         return str(BoardRecommendation(self.recommendation).label) if self.recommendation else ""
