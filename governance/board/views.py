@@ -11,11 +11,13 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -139,6 +141,22 @@ def _context(request, cycle, params, announcement=""):
     return context
 
 
+# Where the ranking's rows go in the page: a comment no escaped text can contain.
+_BODY_MARK = "<!--kk:board-body-->"
+
+
+def _render_board(request, template, context) -> HttpResponse:
+    """The page with the ranking's rows put in once it is written: the rows are one
+    long text (1,4 MB at 400 cases) that the template would copy at every level of
+    its nesting (its blocks, include and ifs); the answer is the same text."""
+    body = context["board_body"]
+    context["board_body"] = SafeString(_BODY_MARK)
+    parts = render_to_string(template, context, request).split(_BODY_MARK)
+    if len(parts) == 2:
+        parts.insert(1, body)
+    return HttpResponse(parts)
+
+
 @login_required
 @no_store
 def board_page(request):
@@ -150,7 +168,7 @@ def board_page(request):
     template = "governance/board/board_page.html"
     if request.headers.get("HX-Request") and request.GET.get("partial"):
         template = "governance/board/partials/_board.html"
-    return render(request, template, context)
+    return _render_board(request, template, context)
 
 
 def _target_rank(entry, form) -> int:
@@ -203,7 +221,7 @@ def board_move_view(request, cycle_pk: int):
         context["moved_case"] = form.cleaned_data.get("case") if form.is_valid() else None
         context["announce_level"] = level
         # htmx swaps 2xx answers only; the conflict is answered with the new board too.
-        return render(request, "governance/board/partials/_board_swap.html", context)
+        return _render_board(request, "governance/board/partials/_board_swap.html", context)
     messages.add_message(request, level, announcement)
     url = reverse("governance:prioritisation") + "?" + _querystring(cycle, params)
     anchor = f"#case-{form.cleaned_data['case']}" if form.is_valid() else ""
