@@ -69,17 +69,21 @@ def _sum_rows(queryset, group_by: tuple[str, ...]):
     )
 
 
-def channel_year_totals(cycle, *, years: Iterable[int] | None = None) -> list[Row]:
+def channel_year_totals(
+    cycle, *, years: Iterable[int] | None = None, channels: list | None = None
+) -> list[Row]:
     """Per channel and year of the cycle: capacity, requested, recommended, granted,
     committed (grant, else recommendation) and remaining (capacity − committed).
 
     Counts every allocation for those years (whatever cycle the case is in),
-    converted to the cycle's price level. Four queries whatever the data size.
+    converted to the cycle's price level. Four queries whatever the data size (three
+    when the caller hands in the channels it has read, in their order of kind).
     """
     years = list(years or cycle.out_years)
     price_year = cycle_price_year(cycle)
     indices = price_indices()
-    channels = list(FinancingChannel.objects.order_by("kind"))
+    if channels is None:
+        channels = list(FinancingChannel.objects.order_by("kind"))
     capacities = defaultdict(list)
     for capacity in ChannelCapacity.objects.filter(year__in=years):
         capacities[(capacity.channel_id, capacity.year)].append(capacity)

@@ -82,14 +82,15 @@ class Total:
     remaining: int = 0
 
 
-def channel_year_totals(cycle) -> dict[tuple[int, int], Total]:
-    """The financing overview's rows by (channel id, year)."""
+def channel_year_totals(cycle, channels=None) -> dict[tuple[int, int], Total]:
+    """The financing overview's rows by (channel id, year); ``channels`` as
+    :func:`channels` gives them, if already read."""
     if not money_available():
         return {}
     from financing.selectors import channel_year_totals as totals
 
     result: dict[tuple[int, int], Total] = {}
-    for row in totals(cycle):
+    for row in totals(cycle, channels=channels):
         total = result.setdefault((row.channel.pk, row.year), Total(row.channel, row.year))
         for name in ("capacity", "requested", "recommended", "granted", "committed", "remaining"):
             setattr(total, name, getattr(total, name) + (getattr(row, name, 0) or 0))

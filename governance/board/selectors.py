@@ -285,11 +285,14 @@ _CASE_FIELDS = tuple(
 )
 
 
-def _entries(cycle) -> list[BoardEntryRow]:
+def _entries(cycle, departments=None) -> list[BoardEntryRow]:
     """The cycle's board entries in rank order, each with its case (``BoardCase``):
     ``board_departments`` (participating departments besides its own, by code) and
-    ``board_theme_ids``. Read as values, and the links as id pairs."""
-    departments = {d.pk: d for d in Department.objects.all()}
+    ``board_theme_ids``. Read as values, and the links as id pairs; ``departments``
+    all departments, if the caller has read them."""
+    if departments is None:
+        departments = Department.objects.all()
+    departments = {d.pk: d for d in departments}
     publications = {p.pk: p for p in BoardPublication.objects.filter(cycle=cycle)}
     entries = []
     by_case = {}
@@ -321,25 +324,39 @@ def _entries(cycle) -> list[BoardEntryRow]:
     return entries
 
 
-def board_state(user, cycle, filters: Filters | None = None, *, with_scores=False) -> BoardState:
+def board_state(
+    user,
+    cycle,
+    filters: Filters | None = None,
+    *,
+    with_scores=False,
+    board=None,
+    channels=None,
+    departments=None,
+) -> BoardState:
     """The whole board of ``cycle`` as ``user`` may see it. The page reads each case's
     scores summed up (mean, how many scored, disagreement); ``with_scores`` also gives
-    every row its directors' scores one by one (the export)."""
+    every row its directors' scores one by one (the export). What the caller has
+    already read need not be read again: the cycle's ``board`` (as ``board_sync``
+    returns it), the ``channels`` (as ``money.channels()``), all ``departments``."""
     from governance.board.services import board_for, criteria_for
 
     filters = filters or Filters()
-    board = board_for(cycle)
+    if board is None:
+        board = board_for(cycle)
     criteria = criteria_for(cycle)
     weights = {c.pk: c.weight for c in criteria}
-    entries = _entries(cycle)
+    entries = _entries(cycle, departments)
     summaries = score_summaries(cycle, user)
     flagged = disagreement_pairs(cycle)
     scores = light_scores(cycle) if with_scores else {}
 
-    all_channels = {c.pk: c for c in money.channels()}
+    if channels is None:
+        channels = money.channels()
+    all_channels = {c.pk: c for c in channels}
     case_ids = [e.case_id for e in entries]
     allocations = money.board_allocations(cycle, case_ids, all_channels) if entries else {}
-    totals = money.channel_year_totals(cycle)
+    totals = money.channel_year_totals(cycle, channels)
     # Cases marked not recommended, or that no longer hold money, count nothing.
     excluded = {
         e.case_id

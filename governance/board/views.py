@@ -50,16 +50,29 @@ def chosen_cycle(params) -> BudgetCycle:
     return cycle
 
 
+def _chosen_with_cycles(params) -> tuple[BudgetCycle, list[BudgetCycle]]:
+    """The cycle the page shows (as :func:`chosen_cycle`) and all cycles for the choice
+    of cycle, read in one query when the cycle is named."""
+    pk = params.get("cycle")
+    if pk and str(pk).isdigit():
+        cycles = list(BudgetCycle.objects.all())
+        for cycle in cycles:
+            if cycle.pk == int(pk):
+                return cycle, cycles
+        raise Http404("No such cycle.")
+    return chosen_cycle(params), list(BudgetCycle.objects.all())
+
+
 def _require_board(user):
     if not can_use_board(user):
         raise PermissionDenied
 
 
-def _filters(params, cycle):
+def _filters(params, cycle, channels, departments):
     form = FilterForm(
         params or None,
-        channels=money.channels(),
-        departments=Department.objects.order_by("code"),
+        channels=channels,
+        departments=departments,
         themes=Theme.objects.order_by("pk"),
     )
     if form.is_bound and form.is_valid():
@@ -111,16 +124,22 @@ def labels() -> dict[str, str]:
     }
 
 
-def _context(request, cycle, params, announcement=""):
+def _context(request, cycle, params, announcement="", *, board=None, cycles=None):
+    channels = money.channels()
+    departments = list(Department.objects.order_by("code"))
     filter_form, filters = _filters(
         {k: v for k, v in params.items() if k in ("channel", "department", "scope", "theme")},
         cycle,
+        channels,
+        departments,
     )
-    state = board_state(request.user, cycle, filters)
+    state = board_state(
+        request.user, cycle, filters, board=board, channels=channels, departments=departments
+    )
     present(state.rows)
     context = {
         "cycle": cycle,
-        "cycles": BudgetCycle.objects.all(),
+        "cycles": BudgetCycle.objects.all() if cycles is None else cycles,
         "state": state,
         "filter_form": filter_form,
         "filters": filters,
@@ -162,9 +181,9 @@ def _render_board(request, template, context) -> HttpResponse:
 def board_page(request):
     """The board of a cycle (the prioritisation page)."""
     _require_board(request.user)
-    cycle = chosen_cycle(request.GET)
-    board_sync(cycle=cycle)
-    context = _context(request, cycle, request.GET)
+    cycle, cycles = _chosen_with_cycles(request.GET)
+    board = board_sync(cycle=cycle)
+    context = _context(request, cycle, request.GET, board=board, cycles=cycles)
     template = "governance/board/board_page.html"
     if request.headers.get("HX-Request") and request.GET.get("partial"):
         template = "governance/board/partials/_board.html"
