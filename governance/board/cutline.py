@@ -66,12 +66,17 @@ def cut_lines(cases: Iterable[CutCase], capacity: Mapping[Key, int]) -> dict[Key
     for case in cases:
         keys.update(k for k, v in case.amounts.items() if v)
     lines = {key: CutLine(key=key, capacity=max(0, capacity.get(key, 0))) for key in keys}
+    # Per channel and year, the cases that count an amount on it, in rank order.
+    counting: dict[Key, list[tuple[CutCase, int]]] = {key: [] for key in keys}
+    for case in cases:
+        if case.excluded:
+            continue
+        for key, amount in case.amounts.items():
+            if amount > 0:
+                counting[key].append((case, amount))
     for key, line in lines.items():
         running = 0
-        for case in cases:
-            amount = 0 if case.excluded else max(0, case.amounts.get(key, 0))
-            if not amount:
-                continue
+        for case, amount in counting[key]:
             before = running
             running += amount
             line.cumulative[case.case_id] = running
@@ -103,11 +108,19 @@ def case_status(lines: Mapping[Key, CutLine], case_id: int) -> str | None:
     """Where the case stands overall: FITS in every channel and year it counts on,
     PARTIAL if it straddles a line somewhere, BELOW if it is below one; None if it
     counts on no money."""
-    statuses = {line.status[case_id] for line in lines.values() if case_id in line.status}
-    if not statuses:
-        return None
-    if BELOW in statuses:
-        return BELOW
-    if PARTIAL in statuses:
-        return PARTIAL
-    return FITS
+    return case_statuses(lines).get(case_id)
+
+
+# The worse of two places wins: below a line anywhere is below.
+_WORSE = {FITS: 0, PARTIAL: 1, BELOW: 2}
+
+
+def case_statuses(lines: Mapping[Key, CutLine]) -> dict[int, str]:
+    """``case_status`` of every case that counts on money, in one pass over the lines."""
+    result: dict[int, str] = {}
+    for line in lines.values():
+        for case_id, status in line.status.items():
+            known = result.get(case_id)
+            if known is None or _WORSE[status] > _WORSE[known]:
+                result[case_id] = status
+    return result

@@ -6,6 +6,7 @@ queries whatever the number of cases.
 """
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
@@ -15,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from governance.board import money, permissions
-from governance.board.cutline import BELOW, FITS, PARTIAL, case_status, cut_lines
+from governance.board.cutline import BELOW, FITS, PARTIAL, case_statuses, cut_lines
 from governance.board.models import (
     Board,
     BoardEntry,
@@ -203,7 +204,14 @@ def disagreements(scores, criteria) -> list[Criterion]:
 def sees_scores_of(user, own_scored: bool) -> bool:
     """THE sealed-scoring rule: the secretariat reads all scores; a director reads the
     others' scores of a case only once they have scored it themselves."""
-    return permissions.sees_all_scores(user) or own_scored
+    return scores_visibility(user)(own_scored)
+
+
+def scores_visibility(user) -> Callable[[bool], bool]:
+    """``sees_scores_of`` for one user and many cases: the user's roles read once,
+    then whether they have scored the case decides."""
+    sees_all = permissions.sees_all_scores(user)
+    return lambda own_scored: sees_all or own_scored
 
 
 @dataclass
@@ -403,12 +411,14 @@ def board_state(
     rows = []
     no_summary = ScoreSummary(0, 0, 0, 0)
     texts = reason_texts()
+    sees_scores = scores_visibility(user)
+    statuses = case_statuses(lines)
     for entry in entries:
         case = entry.case
         case_id = entry.case_id
         summary = summaries.get(case_id, no_summary)
         own_scored = summary.own > 0
-        visible = sees_scores_of(user, own_scored)
+        visible = sees_scores(own_scored)
         row = Row(entry=entry, case=case, sealed=not visible, own_scored=own_scored)
         if visible:
             # The mean and the flag would give the others' scores away while sealed.
@@ -435,7 +445,7 @@ def board_state(
             requested_by_year[key] = requested_by_year.get(key, 0) + (a.requested or 0)
             if a.recommended is not None:
                 recommended_by_year[key] = recommended_by_year.get(key, 0) + a.recommended
-        row.line_status = case_status(lines, case_id)
+        row.line_status = statuses.get(case_id)
         row.partial = [
             (channels.get(line.key[0]), line.key[1], line.straddling_fits)
             for line in straddling.get(case_id, ())

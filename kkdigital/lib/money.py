@@ -4,7 +4,6 @@ import re
 
 from django.utils.translation import gettext as _
 
-_THOUSANDS = re.compile(r"(?<=\d)(?=(\d{3})+$)")
 # People type "1.250.000", "1250000", "1 250 000" or "1.250.000 kr.".
 _GROUPED = re.compile(r"^\d{1,3}([. \u00a0]\d{3})+$")
 
@@ -36,7 +35,7 @@ def format_number(value: int | None) -> str:
     if value is None:
         return ""
     sign = "-" if value < 0 else ""
-    return sign + _THOUSANDS.sub(".", str(abs(int(value))))
+    return sign + f"{abs(int(value)):,}".replace(",", ".")
 
 
 def format_kr(value: int | None) -> str:
