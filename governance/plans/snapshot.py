@@ -51,38 +51,34 @@ def _payback_of_cells(economy: dict, horizon: int = PAYBACK_HORIZON_YEARS) -> in
     from the cells instead of from every line again.
 
     One-off investment is investment (service and anlæg) and re-tendering; the net
-    gain of a year is less its gains and operating costs; after the table's last
+    gain of a year is minus its gains (negative) and operating costs; after the table's last
     year the permanent effect counts every year (as ``yearly_flows``).
     """
-    first = last = None
+    # year -> (one-off investment, net gain)
+    flows = {}
     for column, cell in economy.items():
-        if column == "permanent":
-            continue
-        year = int(column)
-        if last is None or year > last:
-            last = year
-        if cell["investment_service"] + cell["investment_anlaeg"] + cell["retender"]:
-            if first is None or year < first:
-                first = year
-    if first is None:
+        if column != "permanent":
+            flows[int(column)] = (
+                cell["investment_service"] + cell["investment_anlaeg"] + cell["retender"],
+                -(cell["gain"] + cell["operating"]),
+            )
+    invested = [year for year, (one_off, _net) in flows.items() if one_off]
+    if not invested:
         return None
+    first = min(invested)
+    last = max(flows)
+    end = first + horizon
+    total_investment = sum(one_off for year, (one_off, _n) in flows.items() if first <= year < end)
     permanent = economy.get("permanent")
     permanent_gain = -(permanent["gain"] + permanent["operating"]) if permanent else 0
-    total_investment = 0
-    gains = []
-    for year in range(first, first + horizon):
-        cell = economy.get(str(year))
-        if cell is not None:
-            total_investment += (
-                cell["investment_service"] + cell["investment_anlaeg"] + cell["retender"]
-            )
-        if year <= last:
-            gains.append(-(cell["gain"] + cell["operating"]) if cell is not None else 0)
-        else:
-            gains.append(permanent_gain)
     cumulative = 0
-    for number, gain in enumerate(gains, start=1):
-        cumulative += gain
+    for number, year in enumerate(range(first, end), start=1):
+        if year <= last:
+            flow = flows.get(year)
+            if flow is not None:
+                cumulative += flow[1]
+        else:
+            cumulative += permanent_gain
         if cumulative >= total_investment:
             return number
     return None
