@@ -2,6 +2,7 @@
 many cases the plan has, what the reader may see (also from the cache of a frozen
 version's body), and the cases' texts escaped in the rows built in Python."""
 
+import random
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,8 @@ from financing.services import allocation_recommend_set
 from governance.board.publishing import board_publish
 from governance.models import PhaseKind
 from governance.plans.services import plan_freeze
-from governance.plans.snapshot import plan_lines
+from governance.plans.snapshot import ECONOMY_KEYS, _payback_of_cells, plan_lines
+from portfolio.economy import payback_years
 from portfolio.models import CaseScope, InvestmentCase
 
 from .factories import UserFactory
@@ -183,3 +185,36 @@ def test_a_department_reads_its_own_cases_and_those_it_takes_part_in(
     client.force_login(director)
     page = client.get(url).content.decode()
     assert all(f">{case.title}</a>" in page for case in cases)
+
+
+def _cells(lines):
+    """A case's cells from ``(kind, year, styringsomraade, amount)``, as plan_lines builds them."""
+    economy = {}
+    for kind, year, area, amount in lines:
+        if kind == "investment":
+            kind = "investment_anlaeg" if area == "anlaeg" else "investment_service"
+        column = str(year) if year else "permanent"
+        cell = economy.setdefault(column, dict.fromkeys(ECONOMY_KEYS, 0))
+        cell[kind] += amount
+    return economy
+
+
+@pytest.mark.django_db(databases=[])
+def test_the_payback_period_from_a_cases_cells_is_that_of_its_lines():
+    rng = random.Random(14)
+    kinds = ("investment", "retender", "operating", "gain")
+    for _case in range(2000):
+        lines = {}
+        for _line in range(rng.randint(0, 12)):
+            kind = rng.choice(kinds)
+            year = rng.choice((None, *range(2025, 2033)))
+            area = (
+                rng.choice(("service", "anlaeg"))
+                if kind in ("investment", "retender")
+                else "service"
+            )
+            amount = rng.choice((0, 100_000, 250_000, 1_000_000, 3_000_000))
+            lines[kind, year, area] = -amount if kind == "gain" else amount
+        rows = [(kind, year, area, amount) for (kind, year, area), amount in lines.items()]
+        expected = payback_years([(kind, year, amount) for kind, year, _area, amount in rows])
+        assert _payback_of_cells(_cells(rows)) == expected, rows

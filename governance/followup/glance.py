@@ -57,15 +57,22 @@ class UtilisationRow:
 def _rows(items, case_ids_by_key, money, need):
     rows = []
     for key, label in items:
-        ids = case_ids_by_key.get(key, set())
+        ids = case_ids_by_key.get(key, ())
+        requested = granted = needed = 0
+        for i in ids:
+            amounts = money.get(i)
+            if amounts is not None:
+                requested += amounts[0]
+                granted += amounts[1]
+            needed += need.get(i, 0)
         rows.append(
             MoneyRow(
                 key=str(key),
                 label=label,
                 cases=len(ids),
-                requested=sum(money[i][0] for i in ids),
-                granted=sum(money[i][1] for i in ids),
-                need=sum(need[i] for i in ids),
+                requested=requested,
+                granted=granted,
+                need=needed,
             )
         )
     return rows
@@ -101,18 +108,19 @@ def portfolio_glance(user, cycle) -> dict:
     channel_cases: dict[int, set] = defaultdict(set)
     by_year: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     year_cases: dict[int, set] = defaultdict(set)
-    for row in (
+    for case_id, channel_id, year, requested, granted in (
         Allocation.objects.filter(case_id__in=in_scope)
         .order_by()
         .values("case_id", "channel_id", "year")
         .annotate(requested=Sum("requested"), granted=Sum("granted"))
+        .values_list("case_id", "channel_id", "year", "requested", "granted")
     ):
-        amounts = (int(row["requested"] or 0), int(row["granted"] or 0))
-        for target in (money[row["case_id"]], by_channel[row["channel_id"]], by_year[row["year"]]):
-            target[0] += amounts[0]
-            target[1] += amounts[1]
-        channel_cases[row["channel_id"]].add(row["case_id"])
-        year_cases[row["year"]].add(row["case_id"])
+        requested, granted = int(requested or 0), int(granted or 0)
+        for target in (money[case_id], by_channel[channel_id], by_year[year]):
+            target[0] += requested
+            target[1] += granted
+        channel_cases[channel_id].add(case_id)
+        year_cases[year].add(case_id)
 
     themes_of, principles_of, potentials_of, departments_of = (defaultdict(set) for _ in range(4))
     for pk, department_id, _state in cases:

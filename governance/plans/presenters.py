@@ -15,7 +15,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from governance.plans.snapshot import PlanLine, grouped
-from kkdigital.lib.money import format_thousands
 
 # A case number no case has: its place in the reversed address is where a case's
 # number goes (one ``reverse`` for the whole table instead of one a row).
@@ -28,12 +27,21 @@ def _case_urls():
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
+def _thousands(value: int) -> str:
+    """``format_thousands`` of a whole number of kroner (1.250.499 → "1.250", half away
+    from zero, no minus on a zero), by ``format`` instead of a regular expression."""
+    rounded = (abs(value) + 500) // 1000
+    if value < 0 and rounded:
+        return f"-{rounded:,}".replace(",", ".")
+    return f"{rounded:,}".replace(",", ".")
+
+
 def _rank(rank: int) -> str:
     return _("no. %(rank)s") % {"rank": rank}
 
 
 def _summary_row(line: PlanLine, numbers: tuple, case_url) -> str:
-    service, anlaeg, effect, total = (format_thousands(n) for n in numbers)
+    service, anlaeg, effect, total = (_thousands(n) for n in numbers)
     title = escape(line.title)
     if line.case_id:
         title = f'<a href="{escape(case_url(line.case_id))}">{title}</a>'
@@ -78,36 +86,43 @@ def plan_body(lines: list[PlanLine], years: list[int]) -> dict:
     cost = [0] * len(years)
     gain = [0] * len(years)
     kinds: dict[str, str] = {}
-    column = {year: i for i, year in enumerate(years)}
-    columns = [(i, str(year)) for i, year in enumerate(years)]
+    # A year's place among the columns, by the year (allocations) and by its text (cells).
+    year_column = {year: i for i, year in enumerate(years)}
+    column = {str(year): i for i, year in enumerate(years)}
     # (channel kind, column) → what the plan counts on from the channel that year.
     planned: dict[tuple[str, int], int] = {}
     for line in lines:
-        service, anlaeg = line.investment_service, line.investment_anlaeg
-        effect, total = line.full_effect, service + anlaeg
+        # A line's sums over its years (as ``PlanLine.investment_service``,
+        # ``investment_anlaeg`` and ``full_effect``) and the plan's cost and gain per
+        # year (as ``year_cost`` and ``year_gain``), in one pass over its cells.
+        service = anlaeg = effect = 0
+        for key, cell in line.economy.items():
+            get = cell.get
+            if key == "permanent":
+                effect = get("gain", 0) + get("operating", 0)
+                continue
+            investment_service = get("investment_service", 0)
+            investment_anlaeg = get("investment_anlaeg", 0)
+            retender = get("retender", 0)
+            service += investment_service + retender
+            anlaeg += investment_anlaeg
+            i = column.get(key)
+            if i is not None:
+                cost[i] += investment_service + investment_anlaeg + retender + get("operating", 0)
+                gain[i] += get("gain", 0)
+        total = service + anlaeg
         rows.append(_summary_row(line, (service, anlaeg, effect, total), case_url))
         service_sum += service
         anlaeg_sum += anlaeg
         effect_sum += effect
         total_sum += total
-        economy = line.economy
-        for i, year in columns:
-            # As ``PlanLine.year_cost`` (its COST_KEYS) and ``year_gain``, read once per cell.
-            cell = economy.get(year)
-            if cell:
-                get = cell.get
-                cost[i] += (
-                    get("investment_service", 0)
-                    + get("investment_anlaeg", 0)
-                    + get("retender", 0)
-                    + get("operating", 0)
-                )
-                gain[i] += get("gain", 0)
-        kinds.update(line.channel_names())
-        for (kind, year), amount in line.planned_amounts.items():
-            if year in column:
-                key = (kind, column[year])
-                planned[key] = planned.get(key, 0) + amount
+        if line.amounts:
+            kinds.update(line.channel_names())
+            for (kind, year), amount in line.planned_amounts.items():
+                i = year_column.get(year)
+                if i is not None:
+                    key = (kind, i)
+                    planned[key] = planned.get(key, 0) + amount
     groups = grouped(lines)
     return {
         "lines": bool(lines),

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from governance.board import money
 from governance.plans.models import PlanVersionAmount, PlanVersionCase
 from kkdigital.lib.money import format_thousands
-from portfolio.economy import payback_years
+from portfolio.economy import PAYBACK_HORIZON_YEARS, payback_years
 from portfolio.models import CaseScope, CaseState, InvestmentCase
 
 # The cases of the plan: prioritised by the board and onwards, not the ones ØU
@@ -45,21 +45,43 @@ def _converter(price_years, to_year: int):
     )
 
 
-def economy_cells(lines, from_year: int, convert=None) -> dict:
-    """A case's economy by year (and "permanent") from its lines as
-    ``(kind, year, styringsomraade, amount)``, converted by ``convert`` (None: the
-    amounts are in the plan's price level already)."""
-    economy: dict[str, dict[str, int]] = {}
-    for kind, year, area, amount in lines:
-        key = kind
-        if kind == "investment":
-            key = "investment_anlaeg" if area == "anlaeg" else "investment_service"
-        column = str(year) if year else "permanent"
-        cell = economy.get(column)
-        if cell is None:
-            cell = economy[column] = dict.fromkeys(ECONOMY_KEYS, 0)
-        cell[key] += convert(amount, from_year) if convert else amount
-    return economy
+def _payback_of_cells(economy: dict, horizon: int = PAYBACK_HORIZON_YEARS) -> int | None:
+    """``portfolio.economy.payback_years`` of a case from its economy cells, when the
+    cells hold the lines' own amounts (not converted): the same sums per year, read
+    from the cells instead of from every line again.
+
+    One-off investment is investment (service and anlæg) and re-tendering; the net
+    gain of a year is minus its gains (negative) and operating costs; after the table's last
+    year the permanent effect counts every year (as ``yearly_flows``).
+    """
+    # year -> (one-off investment, net gain)
+    flows = {}
+    for column, cell in economy.items():
+        if column != "permanent":
+            flows[int(column)] = (
+                cell["investment_service"] + cell["investment_anlaeg"] + cell["retender"],
+                -(cell["gain"] + cell["operating"]),
+            )
+    invested = [year for year, (one_off, _net) in flows.items() if one_off]
+    if not invested:
+        return None
+    first = min(invested)
+    last = max(flows)
+    end = first + horizon
+    total_investment = sum(one_off for year, (one_off, _n) in flows.items() if first <= year < end)
+    permanent = economy.get("permanent")
+    permanent_gain = -(permanent["gain"] + permanent["operating"]) if permanent else 0
+    cumulative = 0
+    for number, year in enumerate(range(first, end), start=1):
+        if year <= last:
+            flow = flows.get(year)
+            if flow is not None:
+                cumulative += flow[1]
+        else:
+            cumulative += permanent_gain
+        if cumulative >= total_investment:
+            return number
+    return None
 
 
 @dataclass
@@ -187,14 +209,34 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
     )
     if not cases:
         return []
-    economy_lines = defaultdict(list)
-    # Unordered: the economy is sums (sorting 7.000 lines by text took longer than reading them).
-    for case_id, *line in (
+    # Each case's economy in one pass over its lines, straight into its cells (no list
+    # of lines per case). Unordered: the economy is sums (sorting 7.000 lines by text
+    # took longer than reading them). A case in another price level keeps its lines
+    # as well: its cells are converted, its payback period is of its own amounts.
+    price_year_of = {case["pk"]: case["price_year"] for case in cases}
+    convert = _converter(set(price_year_of.values()), price_year)
+    cells_of: dict[int, dict] = {}
+    converted_lines = defaultdict(list)
+    for case_id, kind, year, area, amount in (
         CaseEconomyLine.objects.filter(case__in=in_plan.values("pk"))
         .order_by()
         .values_list("case_id", "kind", "year", "styringsomraade", "amount")
     ):
-        economy_lines[case_id].append(line)
+        economy = cells_of.get(case_id)
+        if economy is None:
+            economy = cells_of[case_id] = {}
+        if kind == "investment":
+            kind = "investment_anlaeg" if area == "anlaeg" else "investment_service"
+        column = str(year) if year else "permanent"
+        cell = economy.get(column)
+        if cell is None:
+            cell = economy[column] = dict.fromkeys(ECONOMY_KEYS, 0)
+        from_year = price_year_of[case_id]
+        if convert is not None and from_year != price_year:
+            cell[kind] += convert(amount, from_year)
+            converted_lines[case_id].append((kind, year, amount))
+        else:
+            cell[kind] += amount
     # theme id -> (its place: number, id; its label as ``Theme.__str__`` gives it)
     themes = {t.pk: ((t.number, t.pk), str(t)) for t in Theme.objects.order_by()}
     potentials = {p.pk: str(p) for p in Potential.objects.order_by()}
@@ -230,11 +272,20 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
             )
         ):
             amounts[case_id][(kind, name, year)] = (requested or 0, recommended, granted)
-    convert = _converter({case["price_year"] for case in cases}, price_year)
     lines = []
     for case in cases:
         pk = case["pk"]
-        own_lines = economy_lines.get(pk, [])
+        economy = cells_of.get(pk, {})
+        if pk in converted_lines:
+            # payback_years reads "investment", not its two halves; both are one-off.
+            payback = payback_years(
+                [
+                    ("investment" if kind.startswith("investment") else kind, year, amount)
+                    for kind, year, amount in converted_lines[pk]
+                ]
+            )
+        else:
+            payback = _payback_of_cells(economy)
         by_number = sorted(themes[theme_id] for theme_id in case_themes.get(pk, ()))
         lines.append(
             PlanLine(
@@ -250,14 +301,8 @@ def plan_lines(cycle, *, participants: bool = True) -> list[PlanLine]:
                 rank=case["board_entry__rank"],
                 themes=[label for _place, label in by_number],
                 potentials=[potentials[p] for p in sorted(case_potentials.get(pk, []))],
-                economy=economy_cells(
-                    own_lines,
-                    case["price_year"],
-                    convert if case["price_year"] != price_year else None,
-                ),
-                payback_years=payback_years(
-                    [(kind, year, amount) for kind, year, _area, amount in own_lines]
-                ),
+                economy=economy,
+                payback_years=payback,
                 amounts=amounts.get(pk, {}),
                 department_codes=(case["department__code"], *participating.get(pk, [])),
             )
