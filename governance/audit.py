@@ -26,7 +26,18 @@ from dataclasses import dataclass, field
 
 from django.apps import apps
 from django.db import connection, models, transaction
-from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models import (
+    Case,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lag
 from django.db.models.query import ModelIterable
@@ -293,6 +304,7 @@ class AuditLog:
             case_records = case_records.filter(id=getattr(case, "pk", case))
         # The cases in scope, including deleted ones, whose history still names the cycle.
         self.case_ids = case_records.values("id")
+        self._case_records_in_scope = case_records
         self.cycle = cycle
         # A phase belongs to the cycle, not to a department or a case.
         self.cycle_wide = department is None and case is None
@@ -549,6 +561,28 @@ class AuditLog:
             qs = qs.filter(**{f"{when}__lt": self.end})
         return qs
 
+    def _news(self, news, case_field):
+        """``news`` (whether a version changed something shown) judged only for the versions of
+        the cases in scope.
+
+        The database reads a source newest first and stops at the page's last row, judging
+        each version on the way; left to itself it judges every version before it asks whether
+        the version's case is in scope, so a department's page judged every department's
+        versions. ``CASE`` makes it ask first (an index look-up of the case in scope).
+        """
+        if case_field is None or self.cycle_wide:
+            # Every case of the cycle is in scope: asking first costs more than it saves
+            # (measured on the scale-10 data: the cycle's page 41 ms in the database against 70).
+            return news
+        in_scope = Exists(
+            self._case_records_in_scope.filter(id=OuterRef(case_field)).values("id")
+        )
+        return Case(
+            When(in_scope, then=news),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        )
+
     @property
     def lookups(self):
         from governance.board.models import Criterion
@@ -591,7 +625,7 @@ class AuditLog:
         return (
             self._in_scope(HistoricalCase.objects.all(), case_field="id")
             .annotate(previous_id=_previous(HistoricalCase))
-            .filter(_changed(HistoricalCase, shown_case_fields(), links))
+            .filter(self._news(_changed(HistoricalCase, shown_case_fields(), links), "id"))
             .order_by("-history_date", "-history_id")
         )
 
@@ -693,14 +727,20 @@ class AuditLog:
             # A save that left the value as it was is not news; nor is a row deleted and
             # created again as it was (``portfolio.history``'s rule, in SQL).
             .filter(
-                (Q(history_type="-") & Q(replaced_later=False))
-                | (
-                    Q(history_type="+")
-                    & (Q(replaced_value__isnull=True) | ~Q(replaced_value=F(name)))
-                )
-                | (
-                    Q(history_type="~")
-                    & (Q(previous_value__isnull=True) | ~Q(previous_value=F(name)))
+                self._news(
+                    ExpressionWrapper(
+                        (Q(history_type="-") & Q(replaced_later=False))
+                        | (
+                            Q(history_type="+")
+                            & (Q(replaced_value__isnull=True) | ~Q(replaced_value=F(name)))
+                        )
+                        | (
+                            Q(history_type="~")
+                            & (Q(previous_value__isnull=True) | ~Q(previous_value=F(name)))
+                        ),
+                        output_field=models.BooleanField(),
+                    ),
+                    "case_id",
                 )
             )
             .order_by("-history_date", "-history_id")
@@ -751,14 +791,14 @@ class AuditLog:
 
     # The directors' assessments and the phases' dates ----------------------------------
 
-    def _versions(self, model, names, qs):
+    def _versions(self, model, names, qs, case_field="case_id"):
         """Versions that changed one of ``names`` (and creations, deletions), newest first."""
         Historical = _historical(model)
         fields = [model._meta.get_field(name) for name in names]
         before = {f"before_{f.attname}": _previous_value(Historical, f) for f in fields}
         return (
             qs.annotate(previous_id=_previous(Historical), **before)
-            .filter(_changed(Historical, fields))
+            .filter(self._news(_changed(Historical, fields), case_field))
             .order_by("-history_date", "-history_id")
         )
 
@@ -814,7 +854,7 @@ class AuditLog:
             qs = qs.filter(cycle_id__isnull=True)
         else:
             qs = self._in_scope(qs, case_field=None)
-        return self._versions(Phase, PHASE_FIELDS, qs)
+        return self._versions(Phase, PHASE_FIELDS, qs, case_field=None)
 
     def _version_changes(self, model, names, records, value=None) -> dict[int, list[ChangeEntry]]:
         """Each record's changes against the version before it, read with the record."""
