@@ -371,9 +371,9 @@ class AuditLog:
 
         Assembling and compiling the sources' querysets cost more than the database takes to
         answer them (about half the page's time in Python), and their SQL depends only on
-        which filters are set and on ``stop``: it is compiled once per process for each such
-        shape, from querysets built with stand-in values that are then swapped for the real
-        ones (``_PageSQL``).
+        which filters are set and on ``stop``: it is compiled once per database connection (a
+        thread has its own) for each such shape, from querysets built with stand-in values
+        that are then swapped for the real ones (``_PageSQL``).
         """
         compiled = _page_sql(self._shape(), stop)
         params = self._stand_ins()
