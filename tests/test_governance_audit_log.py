@@ -123,6 +123,23 @@ def test_it_filters_by_department(client, story, secretariat, other_department):
     assert found and {e.case_title for e in found} == {"Sundhedsdata"}
 
 
+def test_each_page_of_a_filter_shows_its_own_values_also_when_the_same_filter_came_before(
+    client, story, secretariat, department, other_department, staff, outsider
+):
+    # A page's SQL is compiled once per set of filters and reused with the values swapped in.
+    client.force_login(secretariat)
+
+    def page(**params):
+        return client.get(URL, params).context["page"].object_list
+
+    assert {e.case_title for e in page(department=department.pk)} == {
+        "Fælles booking af lokaler"
+    }
+    assert {e.case_title for e in page(department=other_department.pk)} == {"Sundhedsdata"}
+    assert {e.user for e in page(user=staff.pk)} == {staff}
+    assert {e.user for e in page(user=outsider.pk)} == {outsider}
+
+
 def test_it_filters_by_user(client, story, secretariat, it_lead):
     client.force_login(secretariat)
     found = entries(client.get(URL, {"user": it_lead.pk}))
