@@ -61,7 +61,7 @@ def test_the_older_generations_are_collected_when_their_turn_comes():
     assert kinds == [0] * (middle + 1) + [1]
 
 
-def test_a_cycle_left_by_a_request_is_freed_when_it_finishes(collect_after_requests):
+def test_a_cycle_left_by_a_request_is_freed_when_it_finishes():
     gc.collect()
     gc.disable()  # only our collection may free it
     try:
@@ -70,7 +70,7 @@ def test_a_cycle_left_by_a_request_is_freed_when_it_finishes(collect_after_reque
         weakref.finalize(cycle, alive.clear)
         del cycle
         assert alive == [True]
-        request_finished.send(sender=None)
+        collector.collect_after_request(signal=request_finished, sender=None)
         assert alive == []
     finally:
         gc.enable()
