@@ -230,12 +230,13 @@ def test_a_wrong_filter_value_is_shown_and_the_rest_still_filters(
     assert listed(response) == ["SUF indsendt"]
 
 
-# Session, user, roles, unread notifications, the current cycle with its phases
+# Session, user, roles with the unread notifications (one query,
+# kkdigital.middleware.UserHeaderMiddleware), the current cycle with its phases
 # (one; two when no budget negotiations lie ahead, as here), the four lists of
 # the filters (departments, cycles, themes, principles; the user's own department,
 # which the header shows, and each row's department and cycle are taken from
 # them), the count and the page of cases.
-LIST_QUERIES = 12
+LIST_QUERIES = 11
 
 
 @pytest.mark.parametrize(
