@@ -74,6 +74,8 @@ MIDDLEWARE = [
     # Every 403 and 404 is written to kkdigital.security, in one place.
     "kkdigital.middleware.RefusalLogMiddleware",
     "kkdigital.middleware.AbsoluteSessionLifetimeMiddleware",
+    # The roles, department and unread count in one query, when first asked for.
+    "kkdigital.middleware.UserHeaderMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kkdigital.lib.http.NoStoreMiddleware",

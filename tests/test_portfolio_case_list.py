@@ -230,25 +230,32 @@ def test_a_wrong_filter_value_is_shown_and_the_rest_still_filters(
     assert listed(response) == ["SUF indsendt"]
 
 
-# Session, user, roles, unread notifications, the current cycle with its phases
+# Session, user, roles with the unread notifications (one query,
+# kkdigital.middleware.UserHeaderMiddleware), the current cycle with its phases
 # (one; two when no budget negotiations lie ahead, as here), the four lists of
 # the filters (departments, cycles, themes, principles; the user's own department,
 # which the header shows, and each row's department and cycle are taken from
-# them), the count and the page of cases.
-LIST_QUERIES = 12
+# them), and the page of cases with their count (one query).
+LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize(
-    "who, params",
+    "who, params, expected",
     [
-        ("staff", {}),
-        ("staff", {"department": "", "q": "sag"}),
-        ("secretariat", {"department": "", "sort": "-investment"}),
-        ("secretariat", {"state": CaseState.SUBMITTED, "sort": "state", "page": "2"}),
+        ("staff", {}, LIST_QUERIES),
+        ("staff", {"department": "", "q": "sag"}, LIST_QUERIES),
+        ("secretariat", {"department": "", "sort": "-investment"}, LIST_QUERIES),
+        # A page past the last (as here at both sizes): the page asked for comes back
+        # empty, then the count and the last page are read (two queries more).
+        (
+            "secretariat",
+            {"state": CaseState.SUBMITTED, "sort": "state", "page": "2"},
+            LIST_QUERIES + 2,
+        ),
     ],
 )
 def test_it_runs_the_same_queries_for_3_and_40_cases(
-    client, who, params, request, department, other_department, cycle, staff
+    client, who, params, expected, request, department, other_department, cycle, staff
 ):
     themes, _principles, _potentials = strategy_frame()
     client.force_login(request.getfixturevalue(who))
@@ -273,7 +280,7 @@ def test_it_runs_the_same_queries_for_3_and_40_cases(
             response = client.get(URL, params)
         assert response.status_code == 200
         counts.append(len(queries))
-    assert counts == [LIST_QUERIES, LIST_QUERIES]
+    assert counts == [expected, expected]
 
 
 def test_a_case_with_several_participating_departments_is_listed_once(
@@ -379,3 +386,30 @@ def test_the_filter_select_writes_what_djangos_select_writes():
         assert ours.render("f", value, attrs) == django.render("f", value, attrs).replace(
             "\n  \n", "\n"
         ).replace("\n\n", "\n"), value
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [("1", 1), ("2", 2), ("3", 2), ("9999", 2), ("0", 2), ("-1", 2), ("abc", 1), ("", 1)],
+)
+def test_a_page_is_read_with_its_count_and_out_of_range_pages_still_land(
+    client, secretariat, department, cycle, asked, shown
+):
+    for number in range(30):
+        InvestmentCaseFactory(
+            title=f"Sag {number:02d}", cycle=cycle, department=department, state=CaseState.SUBMITTED
+        )
+    client.force_login(secretariat)
+    response = client.get(URL, {"page": asked, "sort": "title"})
+    page = response.context["page_obj"]
+    assert (page.number, page.paginator.count, page.paginator.num_pages) == (shown, 30, 2)
+    expected = [f"Sag {n:02d}" for n in range(30)][(shown - 1) * 25 : shown * 25]
+    assert listed(response) == expected
+
+
+def test_an_empty_list_is_not_counted_again(client, secretariat, cycle, django_assert_num_queries):
+    client.force_login(secretariat)
+    client.get(URL)
+    with django_assert_num_queries(LIST_QUERIES):
+        response = client.get(URL, {"q": "finder intet"})
+    assert response.context["page_obj"].paginator.count == 0

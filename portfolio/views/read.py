@@ -9,7 +9,7 @@ import html
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, IntegerField, Prefetch, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -173,15 +173,60 @@ def _list_rows(cases, departments, cycles) -> list[str]:
 
 class _ListPaginator(Paginator):
     """Pages of the case list, counted on ``counted``: the same cases without the
-    investment sums and the order, whose count Django writes and runs more simply."""
+    investment sums and the order, whose count Django writes and runs more simply.
+    A count already known (read with the page's rows, ``_page_with_count``) is used."""
 
-    def __init__(self, object_list, per_page, *, counted):
+    def __init__(self, object_list, per_page, *, counted, known_count=None):
         super().__init__(object_list, per_page)
         self.counted = counted
+        self.known_count = known_count
 
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            return self.known_count
         return self.counted.count()
+
+
+class _CountOf(Subquery):
+    """``(SELECT COUNT(*) FROM (<the cases>))``: how many cases a query finds, as a
+    column of another query. It refers to nothing outside, so the database counts
+    once per statement, not once per row."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) kk_counted)"
+    output_field = IntegerField()
+
+
+def _page_with_count(cases, counted, wanted):
+    """The page ``wanted`` of ``cases`` with the number of ``counted``, in one query.
+
+    The paginator counts first and reads the page after: two round trips. Here the
+    page asked for is read with the count as a column; when it turns out empty
+    (no cases, or a page past the last) the paginator counts and picks the page
+    as before (then, on a stale link past the last page, one query more than the
+    paginator alone). Returns (paginator, page); the page is the one
+    ``Paginator.get_page`` gives, with the same rows.
+    """
+    try:
+        number = int(wanted) if wanted is not None else 1
+    except (TypeError, ValueError):
+        number = 1
+    rows = []
+    if number >= 1:
+        bottom = (number - 1) * CASES_PER_PAGE
+        with_count = cases.annotate(kk_count=_CountOf(counted.order_by().values("pk")))
+        rows = list(with_count[bottom : bottom + CASES_PER_PAGE])
+    if rows:
+        known = rows[0].kk_count
+    elif number == 1:
+        known = 0
+    else:
+        known = None
+    paginator = _ListPaginator(cases, CASES_PER_PAGE, counted=counted, known_count=known)
+    page = paginator.get_page(wanted)
+    if rows and page.number == number:
+        page.object_list = rows
+    return paginator, page
 
 
 def _case_url_builder():
@@ -235,9 +280,7 @@ def case_list(request):
     else:
         narrowed = narrow_cases(_visible_cases(user), criteria)
     cases = order_cases(with_total_investment(narrowed.only(*LIST_FIELDS)), criteria)
-    page = _ListPaginator(cases, CASES_PER_PAGE, counted=narrowed).get_page(
-        request.GET.get("page")
-    )
+    _paginator, page = _page_with_count(cases, narrowed, request.GET.get("page"))
     rows = _list_rows(page, departments, cycles)
     current_sort = criteria.get("sort") or DEFAULT_SORT
     showing_own = own_department is not None and criteria.get("department") == own_department
