@@ -15,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from governance.plans.snapshot import PlanLine, grouped
+from kkdigital.lib.money import format_thousands
 
 # A case number no case has: its place in the reversed address is where a case's
 # number goes (one ``reverse`` for the whole table instead of one a row).
@@ -27,21 +28,12 @@ def _case_urls():
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
-def _thousands(value: int) -> str:
-    """``format_thousands`` of a whole number of kroner (1.250.499 → "1.250", half away
-    from zero, no minus on a zero), by ``format`` instead of a regular expression."""
-    rounded = (abs(value) + 500) // 1000
-    if value < 0 and rounded:
-        return f"-{rounded:,}".replace(",", ".")
-    return f"{rounded:,}".replace(",", ".")
-
-
 def _rank(rank: int) -> str:
     return _("no. %(rank)s") % {"rank": rank}
 
 
 def _summary_row(line: PlanLine, numbers: tuple, case_url) -> str:
-    service, anlaeg, effect, total = (_thousands(n) for n in numbers)
+    service, anlaeg, effect, total = (format_thousands(n) for n in numbers)
     title = escape(line.title)
     if line.case_id:
         title = f'<a href="{escape(case_url(line.case_id))}">{title}</a>'
