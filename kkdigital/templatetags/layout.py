@@ -1,11 +1,14 @@
 """The page layout's own tags. No queries of their own, no rules."""
 
+from types import SimpleNamespace
+
 from django import template
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -40,9 +43,10 @@ def main_menu(context) -> str:
     return '<ul class="mainmenu">\n        ' + "".join(rows) + "\n      </ul>\n"
 
 
-def _t(message: str) -> str:
-    """``{% translate message %}`` as the template writes it (escaped)."""
-    return conditional_escape(gettext(message))
+def _t(translated: str) -> str:
+    """``{% translate message %}`` as the template writes it: ``_t(_("…"))``, the text
+    translated by ``_`` (so that makemessages finds it) and escaped here."""
+    return conditional_escape(translated)
 
 
 def _csrf_input(context) -> str:
@@ -68,6 +72,18 @@ def page_header(context) -> str:
     department and the unread count with them in one query
     (``kkdigital.middleware.UserHeaderMiddleware``).
     """
+    # The header's words, translated once (outside the f-strings, where makemessages finds them).
+    t = SimpleNamespace(
+        skip=_t(_("Skip to content")),
+        log_out=_t(_("Log out")),
+        menu=_t(_("Menu")),
+        log_in=_t(_("Log in")),
+        home=_t(_("KK Digital – digital investments")),
+        kk=_t(_("Copenhagen Municipality")),
+        nav=_t(_("Main navigation")),
+        close=_t(_("Close")),
+        nav_mobile=_t(_("Main navigation (mobile)")),
+    )
     menu = main_menu(context)
     user = context.get("user")
     request = context.get("request")
@@ -94,7 +110,7 @@ def page_header(context) -> str:
       """  # noqa: E501
     parts = [
         f"""<header class="header">
-  <a class="skipnav" href="#main-content">{_t("Skip to content")}</a>
+  <a class="skipnav" href="#main-content">{t.skip}</a>
 
   
 <div class="language-switcher-header d-print-none">
@@ -125,7 +141,7 @@ def page_header(context) -> str:
   {csrf_input}
   <button type="submit" class="function-link log-off">
     <svg class="icon-svg" focusable="false" aria-hidden="true"><use href="{icons}#lock"></use></svg>
-    {_t("Log out")}
+    {t.log_out}
   </button>
 </form>
 """  # noqa: E501
@@ -133,7 +149,7 @@ def page_header(context) -> str:
             f"""
       <button type="button" class="function-link button-menu-open js-menu-open ml-auto d-print-none" aria-haspopup="dialog">
         <svg class="icon-svg" focusable="false" aria-hidden="true"><use href="{icons}#menu"></use></svg>
-        {_t("Menu")}
+        {t.menu}
       </button>
       <div class="portal-user">
         <p class="user">
@@ -148,7 +164,7 @@ def page_header(context) -> str:
         parts.append(
             f"""
       <div class="portal-user kk-portal-user-anonymous">
-        <a class="function-link" href="{conditional_escape(reverse("login"))}">{_t("Log in")}</a>
+        <a class="function-link" href="{conditional_escape(reverse("login"))}">{t.log_in}</a>
       </div>
       """
         )
@@ -158,7 +174,7 @@ def page_header(context) -> str:
         phases = [conditional_escape(phase.get_kind_display()) for phase in context["open_phases"]]
         cycle_name = conditional_escape(cycle)
         opened = "".join(f" · {phase}" for phase in phases)
-        none_open = " · " + _t("No phase open")
+        none_open = " · " + _t(_("No phase open"))
         cycle_line = f"""
         <p class="mb-0 kk-cycle" data-testid="current-cycle">
           <strong>{cycle_name}</strong>{opened or none_open}
@@ -175,10 +191,10 @@ def page_header(context) -> str:
   <div class="solution-info">
     <div class="container solution-info-inner">
       <div class="solution-heading">
-        <a href="{home}">{_t("KK Digital – digital investments")}</a>
+        <a href="{home}">{t.home}</a>
       </div>
       <div class="additional-info kk-additional-info">
-        <p class="h5 authority-name mb-1">{_t("Copenhagen Municipality")}</p>
+        <p class="h5 authority-name mb-1">{t.kk}</p>
         {cycle_line}
       </div>
     </div>
@@ -192,7 +208,7 @@ def page_header(context) -> str:
   
   <div class="navigation-menu">
     <div class="navigation-menu-inner container">
-      <nav class="nav" aria-label="{_t("Main navigation")}">
+      <nav class="nav" aria-label="{t.nav}">
         {menu}
       </nav>
     </div>
@@ -201,17 +217,17 @@ def page_header(context) -> str:
   <div class="overlay"></div>
   <div class="mobile-drawer" role="dialog" aria-modal="true" aria-labelledby="menu-heading">
     <div class="menu-top">
-      <h2 id="menu-heading" class="menu-heading">{_t("Menu")}</h2>
+      <h2 id="menu-heading" class="menu-heading">{t.menu}</h2>
       <button type="button" class="function-link button-menu-close js-menu-close">
         <svg class="icon-svg" focusable="false" aria-hidden="true"><use href="{icons}#close"></use></svg>
-        {_t("Close")}
+        {t.close}
       </button>
     </div>
-    <nav class="navigation-menu-mobile" aria-label="{_t("Main navigation (mobile)")}">
+    <nav class="navigation-menu-mobile" aria-label="{t.nav_mobile}">
       {menu}
     </nav>
     <div class="solution-info-mobile">
-      <p class="mb-0"><strong class="authority-name">{_t("Copenhagen Municipality")}</strong></p>
+      <p class="mb-0"><strong class="authority-name">{t.kk}</strong></p>
       {cycle_line_mobile}
     </div>
     <div class="portal-info-mobile">
