@@ -3,6 +3,7 @@ funding, and the same numbers as the financing overview."""
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -210,3 +211,13 @@ def test_funding_above_the_line_never_passes_the_capacity(
         assert overview[(frame.pk, 2028)].recommended <= capacity * 1_000_000
         transaction.set_rollback(True)
     BoardEntry.objects.filter(cycle=cycle).delete()
+
+
+def test_the_page_names_the_cut_line_in_danish(client, director, cycle, board, money):
+    client.force_login(director)
+    html = client.get(reverse("governance:prioritisation") + f"?cycle={cycle.pk}").content.decode()
+    row = html[html.index('<tr class="kk-cutline">'):]
+    row = row[: row.index("</tr>")]
+    assert "<strong>Stregen:</strong>" in row
+    assert "Her slipper pengene op: sagerne nedenfor er der ikke plads til." in row
+    assert "Cut line" not in html

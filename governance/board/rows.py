@@ -249,9 +249,11 @@ def _cutline(state, labels) -> str:
         + ")"
         for channel, year, line in labels
     )
+    # Translated outside the f-strings: makemessages does not read inside one.
+    name = esc(_("Cut line"))
+    runs_out = esc(_("The money runs out here: the cases below do not fit."))
     return (
         f'<tr class="kk-cutline"><td colspan="{len(state.years) + 6}">'
         f'<span class="kk-cutline-mark" aria-hidden="true">✂</span> '
-        f"<strong>{esc(_('Cut line'))}:</strong> {where}. "
-        f"{esc(_('The money runs out here: the cases below do not fit.'))}</td></tr>\n"
+        f"<strong>{name}:</strong> {where}. {runs_out}</td></tr>\n"
     )

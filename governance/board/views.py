@@ -266,7 +266,8 @@ def board_export(request):
         _("Recommendation"),
         _("Reason"),
     ]
-    header += [f"{c.name} ({_('weight')} {c.weight})" for c in state.criteria]
+    weight = _("weight")
+    header += [f"{c.name} ({weight} {c.weight})" for c in state.criteria]
     rows = []
     for row in state.rows:
         case = row.case

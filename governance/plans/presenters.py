@@ -51,7 +51,8 @@ def _theme_item(line: PlanLine) -> str:
     potentials = ""
     if line.potentials:
         names = ", ".join(escape(name) for name in line.potentials)
-        potentials = f" — {escape(_('potentials:'))} {names}"
+        label = escape(_("potentials:"))  # outside the f-string, where makemessages reads it
+        potentials = f" — {label} {names}"
     return (
         f"<li><strong>{escape(line.title)}</strong> ({escape(line.department_code)}{rank})"
         f"{potentials}</li>"
