@@ -87,6 +87,10 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "kkdigital.urls"
 
+# Covering indexes (INCLUDE columns) are a PostgreSQL optimisation; on SQLite, the
+# demo's database, they are plain indexes, which Django warns about at every migrate.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
+
 TEMPLATES = [
     {
         # Django's engine, freeing each render's context at once (kkdigital/lib/templates.py).
