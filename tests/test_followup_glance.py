@@ -67,3 +67,21 @@ def test_it_runs_a_constant_number_of_queries(client, secretariat, cycle):
             assert client.get(URL).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_withdrawn_case_counts_in_the_pipeline_and_nowhere_else(secretariat, cycle):
+    chans = channels()
+    theme = ThemeFactory()
+    make_cases(2, cycle, theme, chans)
+    withdrawn = InvestmentCaseFactory(
+        department=DepartmentFactory(), cycle=cycle, state=CaseState.WITHDRAWN
+    )
+    withdrawn.themes.add(theme)
+    AllocationFactory(case=withdrawn, channel=chans["frame"], year=2027, requested=9_000_000)
+    glance = portfolio_glance(secretariat, cycle)
+    pipeline = {r.key: r for r in glance["pipeline"]}
+    assert pipeline[CaseState.WITHDRAWN].cases == 1
+    assert pipeline[CaseState.APPROVED].cases == 2
+    assert glance["total"].cases == 2
+    assert glance["total"].requested == 5_000_000
+    assert {r.label: r.cases for r in glance["themes"]}[str(theme)] == 2

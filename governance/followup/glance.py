@@ -6,10 +6,10 @@ its themes, principles and potentials, so those tables do not add up to the
 total. Constant queries whatever the number of cases.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from financing.models import Allocation, FinancingChannel
@@ -84,13 +84,11 @@ def portfolio_glance(user, cycle) -> dict:
     Reads columns and sums, never whole cases: a cycle has thousands of cases, each
     with tens of economy lines and links, and model rows for them cost a second.
     """
-    visible = (
-        InvestmentCase.objects.visible_to(user)
-        .filter(cycle=cycle)
-        .exclude(state=CaseState.WITHDRAWN)
-        .order_by()
-    )
-    cases = list(visible.values_list("pk", "department_id", "state"))
+    of_cycle = InvestmentCase.objects.visible_to(user).filter(cycle=cycle).order_by()
+    visible = of_cycle.exclude(state=CaseState.WITHDRAWN)
+    # Every case the reader sees, withdrawn ones too (the pipeline counts them), once each.
+    seen = dict.fromkeys(of_cycle.values_list("pk", "department_id", "state"))
+    cases = [case for case in seen if case[2] != CaseState.WITHDRAWN]
     in_scope = visible.values("pk")
     cost_kinds = (EconomyKind.INVESTMENT, EconomyKind.OPERATING, EconomyKind.RETENDER)
     need: dict[int, int] = defaultdict(int)
@@ -171,13 +169,7 @@ def portfolio_glance(user, cycle) -> dict:
         )
         for y in years
     ]
-    states = dict(
-        InvestmentCase.objects.visible_to(user)
-        .filter(cycle=cycle)
-        .order_by()
-        .values_list("state")
-        .annotate(n=Count("pk", distinct=True))
-    )
+    states = Counter(state for _pk, _department_id, state in seen)
     by_state: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
     for pk, _department_id, state in cases:
         row = by_state[state]
@@ -203,7 +195,7 @@ def portfolio_glance(user, cycle) -> dict:
             committed=row.committed,
             remaining=row.remaining,
         )
-        for row in channel_year_totals(cycle)
+        for row in channel_year_totals(cycle, channels=channels)
     ]
     total = MoneyRow(
         key="total",
