@@ -53,14 +53,11 @@ def chosen_cycle(params) -> BudgetCycle:
 def _chosen_with_cycles(params) -> tuple[BudgetCycle, list[BudgetCycle]]:
     """The cycle the page shows (as :func:`chosen_cycle`) and all cycles for the choice
     of cycle, read in one query when the cycle is named."""
-    pk = params.get("cycle")
-    if pk and str(pk).isdigit():
-        cycles = list(BudgetCycle.objects.all())
-        for cycle in cycles:
-            if cycle.pk == int(pk):
-                return cycle, cycles
-        raise Http404("No such cycle.")
-    return chosen_cycle(params), list(BudgetCycle.objects.all())
+    cycles = list(BudgetCycle.objects.all())
+    pk = str(params.get("cycle") or "")
+    named = next((c for c in cycles if pk.isdigit() and c.pk == int(pk)), None)
+    # Anything else (no cycle named, a cycle that does not exist) as chosen_cycle answers it.
+    return named or chosen_cycle(params), cycles
 
 
 def _require_board(user):
